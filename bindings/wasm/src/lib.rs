@@ -1,0 +1,72 @@
+//! Browser/Node wasm skin over `mp_api`, mirroring the napi exports name for name (camelCase in JS).
+mod error;
+
+use error::to_js;
+use wasm_bindgen::prelude::*;
+
+type JsResult<T> = Result<T, JsValue>;
+
+#[wasm_bindgen(start)]
+pub fn start() {
+    error::install_panic_hook();
+}
+
+/// A fitted model handle.
+#[wasm_bindgen]
+pub struct Model {
+    inner: mp_api::Model,
+}
+
+#[wasm_bindgen]
+impl Model {
+    pub fn predict(&self, x: &[f32], #[wasm_bindgen(js_name = nRows)] n_rows: u32) -> JsResult<Vec<f32>> {
+        self.inner.predict(x, n_rows as usize).map_err(to_js)
+    }
+
+    #[wasm_bindgen(js_name = featureImportance)]
+    pub fn feature_importance(&self, kind: &str) -> JsResult<Vec<f64>> {
+        self.inner.feature_importance(kind).map_err(to_js)
+    }
+
+    #[wasm_bindgen(js_name = infoJson)]
+    pub fn info_json(&self) -> String {
+        self.inner.info_json()
+    }
+
+    #[wasm_bindgen(js_name = toBytes)]
+    pub fn to_bytes(&self) -> JsResult<Vec<u8>> {
+        self.inner.to_bytes().map_err(to_js)
+    }
+
+    #[wasm_bindgen(js_name = fromBytes)]
+    pub fn from_bytes(bytes: &[u8]) -> JsResult<Model> {
+        mp_api::Model::from_bytes(bytes).map(|inner| Model { inner }).map_err(to_js)
+    }
+}
+
+#[wasm_bindgen(js_name = fitSync)]
+pub fn fit_sync(x: &[f32], #[wasm_bindgen(js_name = nRows)] n_rows: u32, y: &[f32], spec_json: &str) -> JsResult<Model> {
+    mp_api::fit(x, n_rows as usize, y, spec_json).map(|inner| Model { inner }).map_err(to_js)
+}
+
+#[wasm_bindgen(js_name = metricsJson)]
+pub fn metrics_json(y: &[f32], p: &[f32], threshold: f64) -> JsResult<String> {
+    mp_api::metrics_json(y, p, threshold).map_err(to_js)
+}
+
+#[wasm_bindgen(js_name = engineInfoJson)]
+pub fn engine_info_json() -> String {
+    mp_api::engine_info_json()
+}
+
+/// The message of the last panic (a bug), if the previous call trapped. Read by the JS adapter.
+#[wasm_bindgen(js_name = takeLastPanic)]
+pub fn take_last_panic() -> Option<String> {
+    error::take_last_panic()
+}
+
+/// Deliberately panics inside the engine: lets the contract tests prove a panic never crashes the host.
+#[wasm_bindgen(js_name = debugPanic)]
+pub fn debug_panic() -> JsResult<()> {
+    mp_api::debug_panic().map_err(to_js)
+}

@@ -1,0 +1,40 @@
+//! The moviepref facade: the ONLY surface the napi and wasm bindings call.
+//! Numbers come in as column-major `&[f32]` + `n_rows`; specs and reports travel as JSON strings.
+mod codec;
+mod model;
+mod spec;
+
+pub use model::{Model, FORMAT_VERSION};
+pub use mp_core::{Error, ErrorCode, Result};
+pub use spec::ModelSpec;
+
+use mp_core::metrics::BinaryMetrics;
+use mp_core::ColMajor;
+
+/// Fits the model described by `spec_json` (see [`ModelSpec`]) on `x` (column-major, `n_rows` rows) and 0/1 labels `y`.
+pub fn fit(x: &[f32], n_rows: usize, y: &[f32], spec_json: &str) -> Result<Model> {
+    let spec = ModelSpec::from_json(spec_json)?;
+    Model::fit(ColMajor::new(x, n_rows)?, y, &spec)
+}
+
+/// Accuracy, precision, recall, F1, ROC-AUC, log-loss and the confusion matrix, as a JSON object.
+pub fn metrics_json(y: &[f32], p: &[f32], threshold: f64) -> Result<String> {
+    let m = BinaryMetrics::compute(y, p, threshold)?;
+    serde_json::to_string(&m).map_err(|e| Error::internal(e.to_string()))
+}
+
+/// The engine's version and format, for diagnostics (`moviepref info`).
+pub fn engine_info_json() -> String {
+    serde_json::json!({
+        "engine": "moviepref",
+        "version": env!("CARGO_PKG_VERSION"),
+        "model_format": FORMAT_VERSION,
+        "models": ModelSpec::KINDS,
+    })
+    .to_string()
+}
+
+/// Panics on purpose. Exists so binding tests can prove a panic in the engine never crashes the host.
+pub fn debug_panic() -> Result<()> {
+    panic!("debug_panic called: deliberate panic for binding tests")
+}

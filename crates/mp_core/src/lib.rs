@@ -1,0 +1,13 @@
+//! moviepref core: the types every other crate shares. Knows nothing of JS and never prints.
+pub mod error;
+pub mod labels;
+pub mod matrix;
+pub mod metrics;
+pub mod observer;
+pub mod rng;
+
+pub use error::{Error, ErrorCode, Result};
+pub use labels::BinaryLabels;
+pub use matrix::ColMajor;
+pub use observer::{Control, NoopObserver, Observer};
+pub use rng::{Rng, SplitMix64};

@@ -1,0 +1,4 @@
+export { loadEngine, isBackend } from './load.js';
+export { MlError, toMlError } from './errors.js';
+export type { ErrorCode } from './errors.js';
+export type * from './types.js';

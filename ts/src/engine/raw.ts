@@ -1,0 +1,17 @@
+/** The shape both generated bindings export (napi `index.js` and wasm-bindgen `pkg-*`), name for name. */
+export interface RawModel {
+  predict(x: Float32Array, nRows: number): Float32Array;
+  featureImportance(kind: string): Float64Array;
+  infoJson(): string;
+  toBytes(): Uint8Array;
+}
+
+export interface RawBinding {
+  fitSync(x: Float32Array, nRows: number, y: Float32Array, specJson: string): RawModel;
+  /** Native only: runs on the libuv pool. */
+  fit?(x: Float32Array, nRows: number, y: Float32Array, specJson: string): Promise<RawModel>;
+  metricsJson(y: Float32Array, p: Float32Array, threshold: number): string;
+  engineInfoJson(): string;
+  debugPanic(): void;
+  Model: { fromBytes(bytes: Uint8Array): RawModel };
+}

@@ -1,0 +1,70 @@
+/** The engine contract both backends (napi addon, wasm) implement identically. */
+
+export type Backend = 'native' | 'wasm';
+
+export interface LogisticParams {
+  /** L2 penalty on the summed log-loss (= 1/C in scikit-learn). Default 1. */
+  l2?: number;
+  max_iter?: number;
+  tol?: number;
+  fit_intercept?: boolean;
+  standardize?: boolean;
+}
+
+export type ModelSpec = { kind: 'logistic'; params?: LogisticParams };
+
+/** Column-major features: feature j is x[j*nRows .. (j+1)*nRows]. Missing = NaN. */
+export interface Matrix {
+  x: Float32Array;
+  nRows: number;
+}
+
+export interface ModelInfo {
+  kind: ModelSpec['kind'];
+  n_features: number;
+  params: Record<string, unknown>;
+  engine_version: string;
+  format_version: number;
+}
+
+export interface BinaryMetrics {
+  n: number;
+  threshold: number;
+  accuracy: number;
+  precision: number;
+  recall: number;
+  f1: number;
+  roc_auc: number;
+  log_loss: number;
+  confusion: { tn: number; fp: number; fn: number; tp: number };
+}
+
+export interface EngineInfo {
+  engine: string;
+  version: string;
+  model_format: number;
+  models: string[];
+}
+
+export interface Model {
+  readonly info: ModelInfo;
+  /** P(like) per row. */
+  predict(m: Matrix): Float32Array;
+  featureImportance(kind: string): Float64Array;
+  /** The versioned, checksummed model file (identical format on both backends). */
+  toBytes(): Uint8Array;
+}
+
+export type Labels = Float32Array | Uint8Array;
+
+export interface Engine {
+  readonly backend: Backend;
+  info(): EngineInfo;
+  /** Fits off the main thread where the backend can (native: libuv pool; wasm: synchronous). */
+  fit(m: Matrix, y: Labels, spec: ModelSpec): Promise<Model>;
+  fitSync(m: Matrix, y: Labels, spec: ModelSpec): Model;
+  modelFromBytes(bytes: Uint8Array): Model;
+  metrics(y: Labels, p: Float32Array, threshold?: number): BinaryMetrics;
+  /** Test hook: panics inside the Rust engine. Must throw MlError INTERNAL and leave the engine usable. */
+  debugPanic(): void;
+}
