@@ -9,6 +9,12 @@
  */
 export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
 
+/** The outcome of a grid search: the report (JSON) and the best configuration refit on all rows. */
+export declare class GridResult {
+  reportJson(): string
+  bestModel(): Model
+}
+
 /** A fitted model handle. */
 export declare class Model {
   /** P(like) per row of column-major `x` with `nRows` rows. */
@@ -32,6 +38,12 @@ export declare function fit(x: Float32Array, nRows: number, y: Float32Array, spe
 
 /** Fits on the calling thread. */
 export declare function fitSync(x: Float32Array, nRows: number, y: Float32Array, specJson: string): Model
+
+/** Grid search on the libuv thread pool (fits spread over rayon threads); resolves to a `GridResult`. */
+export declare function gridSearch(x: Float32Array, nRows: number, y: Float32Array, gridJson: string, optionsJson: string): Promise<GridResult>
+
+/** Grid search with stratified k-fold CV on the calling thread. `optionsJson`: {"seed", "folds", "scoring"}. */
+export declare function gridSearchSync(x: Float32Array, nRows: number, y: Float32Array, gridJson: string, optionsJson: string): GridResult
 
 /** Binary metrics of probabilities `p` against 0/1 labels `y`, as a JSON string. */
 export declare function metricsJson(y: Float32Array, p: Float32Array, threshold: number): string

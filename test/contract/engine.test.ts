@@ -79,6 +79,21 @@ for (const backend of BACKENDS) {
       assert.ok(Math.abs(e.metrics(new Uint8Array([1, 0]), new Float32Array([0.8, 0.3])).log_loss - 0.2899092476264711) < 1e-8);
     });
 
+    it('grid search: stratified 5-fold CV per config, ranked, best refit; same seed same report', async () => {
+      const grid = { kind: 'logistic', grid: { l2: [0.001, 1e6] } } as const;
+      const { report, best } = await e.gridSearch(train, yTrain, grid, { seed: 3, folds: 5, scoring: 'log_loss' });
+      assert.equal(report.configs.length, 2);
+      assert.equal(report.scoring, 'log_loss');
+      for (const c of report.configs) {
+        for (const k of ['roc_auc', 'log_loss', 'accuracy', 'precision', 'recall', 'f1']) assert.equal(c.metrics[k]?.folds.length, 5, k);
+      }
+      assert.equal(report.best_params.l2, 0.001, 'l2=1e6 squeezes every prediction to ~0.5: far worse log-loss');
+      assert.ok(report.configs[1]!.metrics.log_loss!.mean > report.configs[0]!.metrics.log_loss!.mean + 0.05);
+      assert.deepEqual(report.configs.map((c) => c.rank).sort(), [1, 2]);
+      assert.deepEqual(best.predict(testSet), e.fitSync(train, yTrain, { kind: 'logistic', params: { l2: 0.001 } }).predict(testSet));
+      assert.deepEqual(e.gridSearchSync(train, yTrain, grid, { seed: 3, folds: 5, scoring: 'log_loss' }).report, report);
+    });
+
     describe('bad input gets a coded error, never a crash', () => {
       const x = train.x;
       const n = train.nRows;
@@ -113,6 +128,14 @@ for (const backend of BACKENDS) {
           assert.throws(() => e.modelFromBytes(bad), (err: { code?: string }) => err.code === 'DESERIALIZE');
         }
       });
+      it('grid search without a seed, with too many folds, or a bad grid value', async () => {
+        await rejectsWith(() => e.gridSearch(train, yTrain, { kind: 'logistic' }, {} as never), 'INVALID_PARAM', 'seed');
+        const few = new Uint8Array(train.nRows);
+        few[0] = 1;
+        few[1] = 1;
+        await rejectsWith(() => e.gridSearch(train, few, { kind: 'logistic' }, { seed: 1, folds: 5 }), 'EMPTY_CLASS', 'only 2');
+        await rejectsWith(() => e.gridSearch(train, yTrain, { kind: 'logistic', grid: { l2: [1, -5] } }, { seed: 1 }), 'INVALID_PARAM', 'l2');
+      });
       it('wrong JS types are refused before reaching the engine', () =>
         rejectsWith(() => e.fitSync({ x: [1, 2] as unknown as Float32Array, nRows: 2 }, yTrain, LR), 'INVALID_ARGUMENT', 'Float32Array'));
       it('a panic inside the engine is an INTERNAL error and the engine keeps working', async () => {
@@ -136,6 +159,14 @@ describe('engine contract [native vs wasm]', () => {
     const mb = b.fitSync(train, yTrain, LR);
     assert.deepEqual(b.modelFromBytes(ma.toBytes()).predict(testSet), ma.predict(testSet));
     assert.deepEqual(a.modelFromBytes(mb.toBytes()).predict(testSet), mb.predict(testSet));
+  });
+
+  it('grid search reports are identical (threads on native, sequential on wasm)', async () => {
+    const grid = { kind: 'logistic', grid: { l2: [0.01, 1, 100] } } as const;
+    const ra = (await a.gridSearch(train, yTrain, grid, { seed: 11 })).report;
+    const rb = (await b.gridSearch(train, yTrain, grid, { seed: 11 })).report;
+    assert.deepEqual(ra.configs.map((c) => c.rank), rb.configs.map((c) => c.rank));
+    ra.configs.forEach((c, i) => assert.ok(Math.abs(c.metrics.roc_auc!.mean - rb.configs[i]!.metrics.roc_auc!.mean) < 1e-6));
   });
 
   it('metrics are identical', () => {

@@ -7,7 +7,7 @@ use error::{guard, Code};
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
-pub use tasks::FitTask;
+use tasks::Job;
 
 /// A fitted model handle.
 #[napi]
@@ -55,8 +55,44 @@ pub fn fit_sync(x: Float32Array, n_rows: u32, y: Float32Array, spec_json: String
 
 /// Fits on the libuv thread pool; resolves to a `Model`.
 #[napi(ts_return_type = "Promise<Model>")]
-pub fn fit(x: Float32Array, n_rows: u32, y: Float32Array, spec_json: String) -> AsyncTask<FitTask> {
-    AsyncTask::new(FitTask::new(x, n_rows, y, spec_json))
+pub fn fit(x: Float32Array, n_rows: u32, y: Float32Array, spec_json: String) -> AsyncTask<Job<mp_api::Model, Model>> {
+    Job::new(move || mp_api::fit(&x, n_rows as usize, &y, &spec_json), |inner| Model { inner })
+}
+
+/// The outcome of a grid search: the report (JSON) and the best configuration refit on all rows.
+#[napi]
+pub struct GridResult {
+    report_json: String,
+    best: mp_api::Model,
+}
+
+#[napi]
+impl GridResult {
+    #[napi]
+    pub fn report_json(&self) -> String {
+        self.report_json.clone()
+    }
+
+    #[napi]
+    pub fn best_model(&self) -> Model {
+        Model { inner: self.best.clone() }
+    }
+}
+
+fn grid_result((report_json, best): (String, mp_api::Model)) -> GridResult {
+    GridResult { report_json, best }
+}
+
+/// Grid search with stratified k-fold CV on the calling thread. `optionsJson`: {"seed", "folds", "scoring"}.
+#[napi]
+pub fn grid_search_sync(x: Float32Array, n_rows: u32, y: Float32Array, grid_json: String, options_json: String) -> Result<GridResult, Code> {
+    guard(|| mp_api::grid_search_json(&x, n_rows as usize, &y, &grid_json, &options_json)).map(grid_result)
+}
+
+/// Grid search on the libuv thread pool (fits spread over rayon threads); resolves to a `GridResult`.
+#[napi(ts_return_type = "Promise<GridResult>")]
+pub fn grid_search(x: Float32Array, n_rows: u32, y: Float32Array, grid_json: String, options_json: String) -> AsyncTask<Job<(String, mp_api::Model), GridResult>> {
+    Job::new(move || mp_api::grid_search_json(&x, n_rows as usize, &y, &grid_json, &options_json), grid_result)
 }
 
 /// Binary metrics of probabilities `p` against 0/1 labels `y`, as a JSON string.

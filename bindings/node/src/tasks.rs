@@ -1,31 +1,30 @@
-//! Async (libuv thread pool) versions of the long-running facade calls.
+//! Async (libuv thread pool) versions of the long-running facade calls: one generic job type.
 use crate::error::{guard, to_js_rejection, MpResult};
-use crate::Model;
 use napi::bindgen_prelude::*;
 
-pub struct FitTask {
-    x: Float32Array,
-    n_rows: u32,
-    y: Float32Array,
-    spec_json: String,
+/// Runs `work` on the pool (panics caught), then `wrap`s its result into a JS value on the JS thread.
+/// The engine outcome crosses threads intact, so `resolve` can reject with the coded error.
+pub struct Job<T, J> {
+    work: Option<Box<dyn FnOnce() -> mp_api::Result<T> + Send>>,
+    wrap: fn(T) -> J,
 }
 
-impl FitTask {
-    pub fn new(x: Float32Array, n_rows: u32, y: Float32Array, spec_json: String) -> Self {
-        FitTask { x, n_rows, y, spec_json }
+impl<T: Send + 'static, J: ToNapiValue + TypeName> Job<T, J> {
+    pub fn new(work: impl FnOnce() -> mp_api::Result<T> + Send + 'static, wrap: fn(T) -> J) -> AsyncTask<Self> {
+        AsyncTask::new(Job { work: Some(Box::new(work)), wrap })
     }
 }
 
-impl Task for FitTask {
-    // The engine outcome travels to the JS thread intact, so `resolve` can reject with the coded error.
-    type Output = MpResult<mp_api::Model>;
-    type JsValue = Model;
+impl<T: Send + 'static, J: ToNapiValue + TypeName> Task for Job<T, J> {
+    type Output = MpResult<T>;
+    type JsValue = J;
 
     fn compute(&mut self) -> napi::Result<Self::Output> {
-        Ok(guard(|| mp_api::fit(&self.x, self.n_rows as usize, &self.y, &self.spec_json)))
+        let work = self.work.take().ok_or_else(|| napi::Error::from_reason("job already ran"))?;
+        Ok(guard(work))
     }
 
-    fn resolve(&mut self, env: Env, output: Self::Output) -> napi::Result<Model> {
-        output.map(|inner| Model { inner }).map_err(|e| to_js_rejection(env, e))
+    fn resolve(&mut self, env: Env, output: Self::Output) -> napi::Result<J> {
+        output.map(self.wrap).map_err(|e| to_js_rejection(env, e))
     }
 }

@@ -49,6 +49,34 @@ pub fn fit_sync(x: &[f32], #[wasm_bindgen(js_name = nRows)] n_rows: u32, y: &[f3
     mp_api::fit(x, n_rows as usize, y, spec_json).map(|inner| Model { inner }).map_err(to_js)
 }
 
+/// The outcome of a grid search: the report (JSON) and the best configuration refit on all rows.
+#[wasm_bindgen]
+pub struct GridResult {
+    report_json: String,
+    best: mp_api::Model,
+}
+
+#[wasm_bindgen]
+impl GridResult {
+    #[wasm_bindgen(js_name = reportJson)]
+    pub fn report_json(&self) -> String {
+        self.report_json.clone()
+    }
+
+    #[wasm_bindgen(js_name = bestModel)]
+    pub fn best_model(&self) -> Model {
+        Model { inner: self.best.clone() }
+    }
+}
+
+/// Grid search with stratified k-fold CV (sequential on wasm). `options_json`: {"seed", "folds", "scoring"}.
+#[wasm_bindgen(js_name = gridSearchSync)]
+pub fn grid_search_sync(x: &[f32], #[wasm_bindgen(js_name = nRows)] n_rows: u32, y: &[f32], grid_json: &str, options_json: &str) -> JsResult<GridResult> {
+    mp_api::grid_search_json(x, n_rows as usize, y, grid_json, options_json)
+        .map(|(report_json, best)| GridResult { report_json, best })
+        .map_err(to_js)
+}
+
 #[wasm_bindgen(js_name = metricsJson)]
 pub fn metrics_json(y: &[f32], p: &[f32], threshold: f64) -> JsResult<String> {
     mp_api::metrics_json(y, p, threshold).map_err(to_js)

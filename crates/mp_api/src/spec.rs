@@ -22,7 +22,13 @@ impl ModelSpec {
     pub const KINDS: &'static [&'static str] = &["logistic"];
 
     pub fn from_json(json: &str) -> Result<Self> {
-        let raw: RawSpec = serde_json::from_str(json)
+        let v: serde_json::Value = serde_json::from_str(json)
+            .map_err(|e| Error::new(ErrorCode::InvalidParam, format!("model spec is not valid JSON: {e}")))?;
+        Self::from_value(v)
+    }
+
+    pub fn from_value(v: serde_json::Value) -> Result<Self> {
+        let raw: RawSpec = serde_json::from_value(v)
             .map_err(|e| Error::new(ErrorCode::InvalidParam, format!("model spec is not valid: {e}")))?;
         let params = raw.params.unwrap_or_else(|| serde_json::json!({}));
         match raw.kind.as_str() {

@@ -57,6 +57,16 @@ impl<'a> ColMajor<'a> {
         self.data
     }
 
+    /// The given rows (in the given order) as a new column-major buffer.
+    pub fn take_rows(&self, rows: &[u32]) -> Vec<f32> {
+        let mut out = Vec::with_capacity(rows.len() * self.n_features);
+        for j in 0..self.n_features {
+            let col = self.col(j);
+            out.extend(rows.iter().map(|&i| col[i as usize]));
+        }
+        out
+    }
+
     /// Fails with `NON_FINITE` naming the first offending row and feature (for models that cannot take NaN).
     pub fn require_finite(&self, model: &str) -> Result<()> {
         for j in 0..self.n_features {
@@ -85,6 +95,12 @@ mod tests {
         assert_eq!(m.n_features(), 2);
         assert_eq!(m.col(1), &[10.0, 20.0, 30.0]);
         assert_eq!(m.get(2, 0), 3.0);
+    }
+
+    #[test]
+    fn take_rows_gathers_per_column() {
+        let data = [1.0, 2.0, 3.0, 10.0, 20.0, 30.0];
+        assert_eq!(ColMajor::new(&data, 3).unwrap().take_rows(&[2, 0]), vec![3.0, 1.0, 30.0, 10.0]);
     }
 
     #[test]

@@ -1,8 +1,8 @@
 /** Wraps a raw binding into the typed Engine: JSON in/out, argument checks, one error conversion. */
 import { checkMatrix, checkThreshold, toLabelArray } from './args.js';
 import { toMlError } from './errors.js';
-import type { RawBinding, RawModel } from './raw.js';
-import type { Backend, BinaryMetrics, Engine, EngineInfo, Labels, Matrix, Model, ModelInfo, ModelSpec } from './types.js';
+import type { RawBinding, RawGridResult, RawModel } from './raw.js';
+import type { Backend, BinaryMetrics, Engine, EngineInfo, GridOptions, GridOutcome, GridReport, GridSpec, Labels, Matrix, Model, ModelInfo, ModelSpec } from './types.js';
 
 /** Calls into the binding; `onFailure` lets a backend recover (wasm reloads after a trap) and refine the error. */
 export type Guard = <T>(f: (raw: RawBinding) => T) => T;
@@ -37,8 +37,31 @@ class AdaptedModel implements Model {
   }
 }
 
+/**
+ * Starts the backend's async variant when it has one (native: libuv pool), else runs the sync one
+ * (wasm, which runs inside a Worker in the browser). Rejections become MlError like sync throws.
+ */
+async function offThread<R, T>(backend: Backend, guard: Guard, start: (b: RawBinding) => Promise<R> | undefined, convert: (r: R) => T, sync: () => T): Promise<T> {
+  const pending = guard(start);
+  if (!pending) return sync();
+  try {
+    return convert(await pending);
+  } catch (err) {
+    throw toMlError(err, backend);
+  }
+}
+
 export function adapt(backend: Backend, guard: Guard): Engine {
   const wrap = (raw: RawModel): Model => new AdaptedModel(raw, guard);
+  const outcome = (r: RawGridResult): GridOutcome => ({
+    report: JSON.parse(r.reportJson()) as GridReport,
+    best: wrap(r.bestModel()),
+  });
+  const gridSearchSync = (m: Matrix, y: Labels, grid: GridSpec, options: GridOptions): GridOutcome => {
+    checkMatrix(m);
+    const labels = toLabelArray(y);
+    return outcome(guard((b) => b.gridSearchSync(m.x, m.nRows, labels, JSON.stringify(grid), JSON.stringify(options))));
+  };
   const fitSync = (m: Matrix, y: Labels, spec: ModelSpec): Model => {
     checkMatrix(m);
     const labels = toLabelArray(y);
@@ -48,16 +71,17 @@ export function adapt(backend: Backend, guard: Guard): Engine {
     backend,
     info: () => JSON.parse(guard((b) => b.engineInfoJson())) as EngineInfo,
     fitSync,
-    async fit(m, y, spec) {
+    fit(m, y, spec) {
       checkMatrix(m);
       const labels = toLabelArray(y);
-      const pending = guard((b) => (b.fit ? b.fit(m.x, m.nRows, labels, JSON.stringify(spec)) : undefined));
-      if (!pending) return fitSync(m, labels, spec);
-      try {
-        return wrap(await pending);
-      } catch (err) {
-        throw toMlError(err, backend);
-      }
+      return offThread(backend, guard, (b) => b.fit?.(m.x, m.nRows, labels, JSON.stringify(spec)), wrap, () => fitSync(m, labels, spec));
+    },
+    gridSearchSync,
+    gridSearch(m, y, grid, options) {
+      checkMatrix(m);
+      const labels = toLabelArray(y);
+      const args = [JSON.stringify(grid), JSON.stringify(options)] as const;
+      return offThread(backend, guard, (b) => b.gridSearch?.(m.x, m.nRows, labels, ...args), outcome, () => gridSearchSync(m, labels, grid, options));
     },
     modelFromBytes(bytes) {
       if (!(bytes instanceof Uint8Array)) throw toMlError(new TypeError('model bytes must be a Uint8Array'), backend);

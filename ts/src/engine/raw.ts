@@ -6,10 +6,18 @@ export interface RawModel {
   toBytes(): Uint8Array;
 }
 
+export interface RawGridResult {
+  reportJson(): string;
+  bestModel(): RawModel;
+}
+
 export interface RawBinding {
   fitSync(x: Float32Array, nRows: number, y: Float32Array, specJson: string): RawModel;
   /** Native only: runs on the libuv pool. */
   fit?(x: Float32Array, nRows: number, y: Float32Array, specJson: string): Promise<RawModel>;
+  gridSearchSync(x: Float32Array, nRows: number, y: Float32Array, gridJson: string, optionsJson: string): RawGridResult;
+  /** Native only: runs on the libuv pool. */
+  gridSearch?(x: Float32Array, nRows: number, y: Float32Array, gridJson: string, optionsJson: string): Promise<RawGridResult>;
   metricsJson(y: Float32Array, p: Float32Array, threshold: number): string;
   engineInfoJson(): string;
   debugPanic(): void;

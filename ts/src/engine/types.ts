@@ -57,6 +57,43 @@ export interface Model {
 
 export type Labels = Float32Array | Uint8Array;
 
+/** A grid: fixed `params` plus `grid` lists of values to try (cartesian product). No `grid` = plain CV. */
+export interface GridSpec {
+  kind: ModelSpec['kind'];
+  params?: Record<string, unknown>;
+  grid?: Record<string, unknown[]>;
+}
+
+export type Scoring = 'roc_auc' | 'log_loss' | 'accuracy' | 'f1';
+
+export interface GridOptions {
+  /** Required: folds are never random by default. */
+  seed: number;
+  folds?: number;
+  scoring?: Scoring;
+}
+
+export interface MetricSummary {
+  mean: number;
+  std: number;
+  folds: number[];
+}
+
+export interface GridReport {
+  scoring: Scoring;
+  folds: number;
+  seed: number;
+  configs: { index: number; rank: number; params: Record<string, unknown>; metrics: Record<string, MetricSummary> }[];
+  best_index: number;
+  best_params: Record<string, unknown>;
+}
+
+export interface GridOutcome {
+  report: GridReport;
+  /** The best configuration refit on all rows. */
+  best: Model;
+}
+
 export interface Engine {
   readonly backend: Backend;
   info(): EngineInfo;
@@ -64,6 +101,9 @@ export interface Engine {
   fit(m: Matrix, y: Labels, spec: ModelSpec): Promise<Model>;
   fitSync(m: Matrix, y: Labels, spec: ModelSpec): Model;
   modelFromBytes(bytes: Uint8Array): Model;
+  /** Stratified k-fold grid search; native spreads the fits over threads. */
+  gridSearch(m: Matrix, y: Labels, grid: GridSpec, options: GridOptions): Promise<GridOutcome>;
+  gridSearchSync(m: Matrix, y: Labels, grid: GridSpec, options: GridOptions): GridOutcome;
   metrics(y: Labels, p: Float32Array, threshold?: number): BinaryMetrics;
   /** Test hook: panics inside the Rust engine. Must throw MlError INTERNAL and leave the engine usable. */
   debugPanic(): void;

@@ -1,0 +1,211 @@
+//! Cross-validation and grid search through the facade: any model kind, stratified folds, refit of the best.
+use crate::model::Model;
+use crate::spec::ModelSpec;
+use mp_core::metrics::BinaryMetrics;
+use mp_core::{BinaryLabels, ColMajor, Error, ErrorCode, Result};
+use mp_select::{evaluate_grid, stratified_kfold, ConfigReport, Fold, FoldScores};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// `{"kind": "gbt", "params": {fixed...}, "grid": {"max_depth": [3, 6], ...}}`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct GridSpec {
+    kind: String,
+    #[serde(default)]
+    params: serde_json::Map<String, serde_json::Value>,
+    #[serde(default)]
+    grid: BTreeMap<String, Vec<serde_json::Value>>,
+}
+
+/// How configurations are compared, all computed on each held-out fold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Scoring {
+    RocAuc,
+    LogLoss,
+    Accuracy,
+    F1,
+}
+
+impl Scoring {
+    fn name(self) -> &'static str {
+        match self {
+            Scoring::RocAuc => "roc_auc",
+            Scoring::LogLoss => "log_loss",
+            Scoring::Accuracy => "accuracy",
+            Scoring::F1 => "f1",
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct GridReport {
+    pub scoring: Scoring,
+    pub folds: usize,
+    pub seed: u64,
+    /// One entry per configuration, in grid order: its full params and mean/std/per-fold of every metric.
+    pub configs: Vec<ConfigEntry>,
+    pub best_index: usize,
+    pub best_params: serde_json::Value,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ConfigEntry {
+    pub params: serde_json::Value,
+    #[serde(flatten)]
+    pub report: ConfigReport,
+}
+
+/// Expands the grid into validated specs (cartesian product, keys in sorted order, last key fastest).
+pub fn expand_grid(grid_json: &str) -> Result<Vec<ModelSpec>> {
+    let g: GridSpec = serde_json::from_str(grid_json)
+        .map_err(|e| Error::new(ErrorCode::InvalidParam, format!("grid spec is not valid: {e}")))?;
+    let mut combos: Vec<serde_json::Map<String, serde_json::Value>> = vec![g.params.clone()];
+    for (name, values) in &g.grid {
+        if values.is_empty() {
+            return Err(Error::invalid_param(&format!("grid.{name}"), "has no values"));
+        }
+        if g.params.contains_key(name) {
+            return Err(Error::invalid_param(&format!("grid.{name}"), "is also fixed in params; set it in one place"));
+        }
+        combos = combos
+            .into_iter()
+            .flat_map(|base| values.iter().map(move |v| (base.clone(), v.clone())))
+            .map(|(mut base, v)| {
+                base.insert(name.clone(), v);
+                base
+            })
+            .collect();
+    }
+    if combos.len() > 10_000 {
+        return Err(Error::invalid_param("grid", format!("expands to {} configurations (limit 10000)", combos.len())));
+    }
+    combos
+        .into_iter()
+        .map(|params| ModelSpec::from_value(serde_json::json!({ "kind": g.kind, "params": params })))
+        .collect()
+}
+
+fn fold_scores(x: &ColMajor, y: &[f32], spec: &ModelSpec, fold: &Fold) -> Result<FoldScores> {
+    let x_train = x.take_rows(&fold.train);
+    let y_train: Vec<f32> = fold.train.iter().map(|&i| y[i as usize]).collect();
+    let model = Model::fit(ColMajor::new(&x_train, fold.train.len())?, &y_train, spec)?;
+    let x_test = x.take_rows(&fold.test);
+    let y_test: Vec<f32> = fold.test.iter().map(|&i| y[i as usize]).collect();
+    let p = model.predict(&x_test, fold.test.len())?;
+    let m = BinaryMetrics::compute(&y_test, &p, 0.5)?;
+    Ok(vec![
+        ("accuracy".into(), m.accuracy),
+        ("f1".into(), m.f1),
+        ("log_loss".into(), m.log_loss),
+        ("precision".into(), m.precision),
+        ("recall".into(), m.recall),
+        ("roc_auc".into(), m.roc_auc),
+    ])
+}
+
+/// `{"seed": 42, "folds": 5, "scoring": "roc_auc"}`: the seed is required (splits are never random by default).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GridOptions {
+    pub seed: u64,
+    #[serde(default = "default_folds")]
+    pub folds: usize,
+    #[serde(default = "default_scoring")]
+    pub scoring: Scoring,
+}
+
+fn default_folds() -> usize {
+    5
+}
+fn default_scoring() -> Scoring {
+    Scoring::RocAuc
+}
+
+impl GridOptions {
+    pub fn from_json(json: &str) -> Result<Self> {
+        serde_json::from_str(json).map_err(|e| Error::new(ErrorCode::InvalidParam, format!("grid options: {e}")))
+    }
+}
+
+/// Grid search (or plain cross-validation: a grid without `grid`) with stratified k-fold CV.
+/// Returns the report as JSON and the best configuration refit on all rows.
+pub fn grid_search_json(x: &[f32], n_rows: usize, y: &[f32], grid_json: &str, options_json: &str) -> Result<(String, Model)> {
+    let o = GridOptions::from_json(options_json)?;
+    let (report, best) = grid_search(x, n_rows, y, grid_json, o.folds, o.seed, o.scoring)?;
+    Ok((serde_json::to_string(&report).map_err(|e| Error::internal(e.to_string()))?, best))
+}
+
+/// Grid search with stratified `folds`-fold CV; returns the report and the best configuration refit on all rows.
+pub fn grid_search(x: &[f32], n_rows: usize, y: &[f32], grid_json: &str, folds: usize, seed: u64, scoring: Scoring) -> Result<(GridReport, Model)> {
+    let specs = expand_grid(grid_json)?;
+    let xm = ColMajor::new(x, n_rows)?;
+    let labels = BinaryLabels::with_both_classes(y, n_rows)?;
+    let split = stratified_kfold(&labels, folds, seed)?;
+    let greater = scoring != Scoring::LogLoss;
+    let reports = evaluate_grid(&specs, &split, scoring.name(), greater, |spec, fold| fold_scores(&xm, y, spec, fold))?;
+    let best_index = reports.iter().find(|r| r.rank == 1).map(|r| r.index).ok_or_else(|| Error::internal("no rank-1 configuration"))?;
+    let best = Model::fit(xm, y, &specs[best_index])?;
+    let configs = specs.iter().zip(reports).map(|(s, report)| ConfigEntry { params: s.params_json(), report }).collect();
+    let report = GridReport { scoring, folds, seed, configs, best_index, best_params: specs[best_index].params_json() };
+    Ok((report, best))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn expands_cartesian_product_in_sorted_key_order() {
+        let specs = expand_grid(r#"{"kind":"logistic","params":{"max_iter":50},"grid":{"tol":[1e-4,1e-6],"l2":[0.1,1,10]}}"#).unwrap();
+        assert_eq!(specs.len(), 6);
+        let p: Vec<(f64, f64)> = specs.iter().map(|s| (s.params_json()["l2"].as_f64().unwrap(), s.params_json()["tol"].as_f64().unwrap())).collect();
+        assert_eq!(p[0], (0.1, 1e-4));
+        assert_eq!(p[1], (0.1, 1e-6));
+        assert_eq!(p[5], (10.0, 1e-6));
+        assert!(specs.iter().all(|s| s.params_json()["max_iter"] == 50));
+    }
+
+    #[test]
+    fn bad_grids_name_the_problem() {
+        for (g, needle) in [
+            (r#"{"kind":"logistic","grid":{"l2":[]}}"#, "grid.l2"),
+            (r#"{"kind":"logistic","grid":{"l2":[1, -1]}}"#, "l2"),
+            (r#"{"kind":"logistic","params":{"l2":1},"grid":{"l2":[2]}}"#, "grid.l2"),
+            (r#"{"kind":"logistic","grid":{"bogus":[1]}}"#, "bogus"),
+            (r#"{"kind":"logistic","grids":{}}"#, "grids"),
+        ] {
+            let e = expand_grid(g).unwrap_err();
+            assert_eq!(e.code(), ErrorCode::InvalidParam);
+            assert!(e.message().contains(needle), "{g}: {e}");
+        }
+    }
+
+    #[test]
+    fn grid_search_prefers_the_sensible_penalty_and_refits() {
+        let n = 600;
+        let mut rng = mp_core::Rng::new(3);
+        let mut x = vec![0f32; n * 2];
+        let mut y = vec![0f32; n];
+        for i in 0..n {
+            let a = rng.next_f64() * 2.0 - 1.0;
+            x[i] = a as f32;
+            x[n + i] = rng.next_f64() as f32;
+            y[i] = (a + 0.3 * (rng.next_f64() - 0.5) > 0.0) as u8 as f32;
+        }
+        let g = r#"{"kind":"logistic","grid":{"l2":[0.01, 100000]}}"#;
+        let (report, best) = grid_search(&x, n, &y, g, 5, 1, Scoring::RocAuc).unwrap();
+        assert_eq!(report.configs.len(), 2);
+        assert_eq!(report.best_params["l2"], 0.01);
+        assert_eq!(report.configs[0].report.metrics["roc_auc"].folds.len(), 5);
+        assert_eq!(best.n_features(), 2);
+        let (again, _) = grid_search_json(&x, n, &y, g, r#"{"seed":1}"#).unwrap();
+        assert_eq!(serde_json::to_string(&report).unwrap(), again);
+        for (o, needle) in [(r#"{"folds":5}"#, "seed"), (r#"{"seed":1,"scoring":"auc"}"#, "auc"), (r#"{"seed":1,"folds":1}"#, "folds")] {
+            let e = grid_search_json(&x, n, &y, g, o).unwrap_err();
+            assert_eq!(e.code(), ErrorCode::InvalidParam, "{o}");
+            assert!(e.message().contains(needle), "{o}: {e}");
+        }
+    }
+}

@@ -1,0 +1,9 @@
+//! Model selection: stratified k-fold splits, and cross-validated evaluation of many configurations
+//! (grid search) with one fit per task, in parallel on native builds, in a fixed order everywhere.
+pub mod cv_report;
+pub mod grid;
+pub mod kfold;
+
+pub use cv_report::{ConfigReport, MetricSummary};
+pub use grid::{evaluate_grid, FoldScores};
+pub use kfold::{stratified_kfold, Fold};
