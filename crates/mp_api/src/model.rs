@@ -1,8 +1,10 @@
 //! A fitted model of any kind, with its metadata and its byte format.
 use crate::codec;
 use crate::spec::ModelSpec;
-use mp_core::{ColMajor, Error, ErrorCode, Result};
+use mp_core::{ColMajor, Error, ErrorCode, NoopObserver, Observer, Result};
 use mp_linear::{fit_logistic, LogisticModel};
+use mp_tree::tree::LEAF;
+use mp_tree::{fit_forest, fit_gbt, ForestModel, GbtModel, ImportanceKind, Tree};
 use serde::{Deserialize, Serialize};
 
 /// Bumped whenever the body layout changes; older readers refuse newer files with a clear error.
@@ -11,6 +13,8 @@ pub const FORMAT_VERSION: u32 = 1;
 #[derive(Debug, Clone, Serialize, Deserialize)]
 enum AnyModel {
     Logistic(LogisticModel),
+    Gbt(GbtModel),
+    Forest(ForestModel),
 }
 
 /// What the header of a model file says: readable without decoding the body.
@@ -19,6 +23,8 @@ pub struct ModelInfo {
     pub kind: String,
     pub n_features: usize,
     pub params: serde_json::Value,
+    /// What the fit found: trees and best iteration, the evaluation log, the out-of-bag score.
+    pub fit: serde_json::Value,
     pub engine_version: String,
     pub format_version: u32,
 }
@@ -31,13 +37,32 @@ pub struct Model {
 
 impl Model {
     pub fn fit(x: ColMajor, y: &[f32], spec: &ModelSpec) -> Result<Self> {
+        Self::fit_observed(x, y, spec, None, &mut NoopObserver)
+    }
+
+    /// Fits with an optional validation set (GBT: per-round eval log and early stopping) and a progress
+    /// observer (called per boosting round or per tree; `Control::Stop` ends the fit early).
+    pub fn fit_observed(x: ColMajor, y: &[f32], spec: &ModelSpec, valid: Option<(ColMajor, &[f32])>, observer: &mut dyn Observer) -> Result<Self> {
+        if valid.is_some() && !matches!(spec, ModelSpec::Gbt(_)) {
+            return Err(Error::invalid_param("validation set", format!("is only used by gbt, not {}", spec.kind())));
+        }
         let inner = match spec {
-            ModelSpec::Logistic(p, _) => AnyModel::Logistic(fit_logistic(x, y, p)?),
+            ModelSpec::Logistic(p) => AnyModel::Logistic(fit_logistic(x, y, p)?),
+            ModelSpec::Gbt(p) => AnyModel::Gbt(fit_gbt(x, y, p, valid, observer)?),
+            ModelSpec::Forest(p) => AnyModel::Forest(fit_forest(x, y, p, observer)?),
+        };
+        let fit = match &inner {
+            AnyModel::Logistic(m) => serde_json::json!({ "intercept": m.intercept }),
+            AnyModel::Gbt(m) => serde_json::json!({
+                "n_trees": m.trees().len(), "best_iteration": m.best_iteration(), "eval_log": m.eval_log(),
+            }),
+            AnyModel::Forest(m) => serde_json::json!({ "n_trees": m.trees().len(), "oob": m.oob_score() }),
         };
         let info = ModelInfo {
             kind: spec.kind().to_string(),
             n_features: x.n_features(),
             params: spec.params_json(),
+            fit,
             engine_version: env!("CARGO_PKG_VERSION").to_string(),
             format_version: FORMAT_VERSION,
         };
@@ -53,17 +78,27 @@ impl Model {
         let x = ColMajor::with_features(x, n_rows, self.info.n_features)?;
         match &self.inner {
             AnyModel::Logistic(m) => m.predict(x),
+            AnyModel::Gbt(m) => m.predict(x),
+            AnyModel::Forest(m) => m.predict(x),
         }
     }
 
-    /// Importance per feature: |standardized coefficient| for linear models.
+    /// Importance per feature: trees give "gain" (total loss reduction) or "split" (count);
+    /// logistic regression gives "coefficient" (|standardized weight|).
     pub fn feature_importance(&self, kind: &str) -> Result<Vec<f64>> {
-        match (&self.inner, kind) {
-            (AnyModel::Logistic(m), "coefficient" | "gain") => Ok(m.feature_importance()),
-            (_, other) => Err(Error::invalid_param(
-                "importance kind",
-                format!("{other:?} is not available for a {} model (use \"coefficient\")", self.info.kind),
-            )),
+        let tree_kind = match kind {
+            "gain" => Some(ImportanceKind::Gain),
+            "split" => Some(ImportanceKind::Split),
+            _ => None,
+        };
+        match (&self.inner, tree_kind) {
+            (AnyModel::Logistic(m), None) if kind == "coefficient" => Ok(m.feature_importance()),
+            (AnyModel::Gbt(m), Some(k)) => Ok(m.feature_importance(k)),
+            (AnyModel::Forest(m), Some(k)) => Ok(m.feature_importance(k)),
+            _ => {
+                let valid = if matches!(self.inner, AnyModel::Logistic(_)) { "\"coefficient\"" } else { "\"gain\" or \"split\"" };
+                Err(Error::invalid_param("importance kind", format!("{kind:?} is not available for a {} model (use {valid})", self.info.kind)))
+            }
         }
     }
 
@@ -98,11 +133,15 @@ impl Model {
     fn check_consistent(&self) -> Result<()> {
         let (kind, n) = match &self.inner {
             AnyModel::Logistic(m) => ("logistic", m.n_features()),
+            AnyModel::Gbt(m) => ("gbt", m.n_features()),
+            AnyModel::Forest(m) => ("forest", m.n_features()),
         };
-        let scaler_ok = match &self.inner {
+        let internal_ok = match &self.inner {
             AnyModel::Logistic(m) => m.scaler.mean.len() == n && m.scaler.scale.len() == n,
+            AnyModel::Gbt(m) => trees_well_formed(m.trees(), n),
+            AnyModel::Forest(m) => trees_well_formed(m.trees(), n),
         };
-        if kind != self.info.kind || n != self.info.n_features || !scaler_ok {
+        if kind != self.info.kind || n != self.info.n_features || !internal_ok {
             return Err(Error::deserialize(format!(
                 "model header says {} with {} features but the body holds {kind} with {n}",
                 self.info.kind, self.info.n_features
@@ -110,6 +149,23 @@ impl Model {
         }
         Ok(())
     }
+}
+
+/// A decoded tree must be walkable without panicking or looping: every child index points forward
+/// (so no cycles) and inside the node array, every split feature exists.
+fn trees_well_formed(trees: &[Tree], n_features: usize) -> bool {
+    trees.iter().all(|t| {
+        !t.nodes.is_empty()
+            && t.nodes.iter().enumerate().all(|(i, node)| {
+                let len = t.nodes.len() as u64;
+                let child_ok = |c: u32| (c as u64) > i as u64 && (c as u64) < len;
+                if node.left == LEAF {
+                    node.right == LEAF
+                } else {
+                    (node.feature as usize) < n_features && child_ok(node.left) && child_ok(node.right)
+                }
+            })
+    })
 }
 
 #[cfg(test)]
@@ -136,6 +192,36 @@ mod tests {
         let (x, y) = tiny();
         let m = crate::fit(&x, 20, &y, r#"{"kind":"logistic"}"#).unwrap();
         assert_eq!(m.predict(&x[..30], 10).unwrap_err().code(), ErrorCode::ShapeMismatch);
+    }
+
+    #[test]
+    fn tree_models_round_trip_and_explain_themselves() {
+        let (x, y) = tiny();
+        for spec in [r#"{"kind":"gbt","params":{"n_estimators":5,"max_depth":2}}"#, r#"{"kind":"forest","params":{"n_estimators":4}}"#] {
+            let m = crate::fit(&x, 20, &y, spec).unwrap();
+            let back = Model::from_bytes(&m.to_bytes().unwrap()).unwrap();
+            assert_eq!(m.predict(&x, 20).unwrap(), back.predict(&x, 20).unwrap(), "{spec}");
+            assert!(m.info.fit["n_trees"].as_u64().unwrap() > 0);
+            assert_eq!(m.feature_importance("gain").unwrap().len(), 2);
+            assert_eq!(m.feature_importance("coefficient").unwrap_err().code(), ErrorCode::InvalidParam);
+        }
+    }
+
+    #[test]
+    fn malformed_trees_are_refused_not_walked() {
+        use mp_tree::Node;
+        let leaf = Node::leaf(0.5, 1.0);
+        let split = |left, right, feature| Node { feature, threshold: 0.0, default_left: true, left, right, value: 0.0, gain: 1.0, cover: 1.0 };
+        let ok = Tree { nodes: vec![split(1, 2, 0), leaf.clone(), leaf.clone()] };
+        assert!(trees_well_formed(&[ok], 1));
+        for bad in [
+            vec![split(0, 1, 0), leaf.clone()],            // self loop
+            vec![split(1, 5, 0), leaf.clone()],            // out of range
+            vec![split(1, 2, 3), leaf.clone(), leaf.clone()], // unknown feature
+            vec![],
+        ] {
+            assert!(!trees_well_formed(&[Tree { nodes: bad }], 1));
+        }
     }
 
     #[test]

@@ -1,13 +1,16 @@
 //! Model specifications as JSON: `{"kind": "logistic", "params": {...}}`. Defaults live in each `XParams::default()`.
 use mp_core::{Error, ErrorCode, Result};
 use mp_linear::{LogisticParams, LogisticValidParams};
+use mp_tree::{ForestParams, ForestValidParams, GbtParams, GbtValidParams};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 /// A validated model specification: parameters have passed their `check()`.
 #[derive(Debug, Clone)]
 pub enum ModelSpec {
-    Logistic(LogisticValidParams, LogisticParams),
+    Logistic(LogisticValidParams),
+    Gbt(GbtValidParams),
+    Forest(ForestValidParams),
 }
 
 #[derive(Deserialize)]
@@ -19,7 +22,7 @@ struct RawSpec {
 }
 
 impl ModelSpec {
-    pub const KINDS: &'static [&'static str] = &["logistic"];
+    pub const KINDS: &'static [&'static str] = &["logistic", "gbt", "forest"];
 
     pub fn from_json(json: &str) -> Result<Self> {
         let v: serde_json::Value = serde_json::from_str(json)
@@ -32,10 +35,9 @@ impl ModelSpec {
             .map_err(|e| Error::new(ErrorCode::InvalidParam, format!("model spec is not valid: {e}")))?;
         let params = raw.params.unwrap_or_else(|| serde_json::json!({}));
         match raw.kind.as_str() {
-            "logistic" => {
-                let p: LogisticParams = parse_params("logistic", params)?;
-                Ok(ModelSpec::Logistic(p.check()?, p))
-            }
+            "logistic" => Ok(ModelSpec::Logistic(parse_params::<LogisticParams>("logistic", params)?.check()?)),
+            "gbt" => Ok(ModelSpec::Gbt(parse_params::<GbtParams>("gbt", params)?.check()?)),
+            "forest" => Ok(ModelSpec::Forest(parse_params::<ForestParams>("forest", params)?.check()?)),
             other => Err(Error::invalid_param(
                 "kind",
                 format!("is {other:?}; expected one of {:?}", Self::KINDS),
@@ -45,14 +47,18 @@ impl ModelSpec {
 
     pub fn kind(&self) -> &'static str {
         match self {
-            ModelSpec::Logistic(..) => "logistic",
+            ModelSpec::Logistic(_) => "logistic",
+            ModelSpec::Gbt(_) => "gbt",
+            ModelSpec::Forest(_) => "forest",
         }
     }
 
     /// The full parameter set (defaults filled in), as stored in model metadata.
     pub fn params_json(&self) -> serde_json::Value {
         match self {
-            ModelSpec::Logistic(_, p) => to_value(p),
+            ModelSpec::Logistic(p) => to_value(p.params()),
+            ModelSpec::Gbt(p) => to_value(p.params()),
+            ModelSpec::Forest(p) => to_value(p.params()),
         }
     }
 }
@@ -75,6 +81,19 @@ mod tests {
         assert_eq!(s.params_json()["l2"], 1.0);
         let s = ModelSpec::from_json(r#"{"kind":"logistic","params":{"l2":0.5}}"#).unwrap();
         assert_eq!(s.params_json()["l2"], 0.5);
+    }
+
+    #[test]
+    fn every_kind_parses_with_defaults_and_validates() {
+        for kind in ModelSpec::KINDS {
+            let s = ModelSpec::from_json(&format!(r#"{{"kind":"{kind}"}}"#)).unwrap();
+            assert_eq!(s.kind(), *kind);
+            assert!(s.params_json().as_object().is_some_and(|o| !o.is_empty()));
+        }
+        let e = ModelSpec::from_json(r#"{"kind":"gbt","params":{"learning_rate":0}}"#).unwrap_err();
+        assert!(e.message().contains("learning_rate"), "{e}");
+        let e = ModelSpec::from_json(r#"{"kind":"forest","params":{"n_estimators":0}}"#).unwrap_err();
+        assert!(e.message().contains("n_estimators"), "{e}");
     }
 
     #[test]

@@ -29,6 +29,12 @@ impl Default for LogisticParams {
 #[derive(Debug, Clone, PartialEq)]
 pub struct LogisticValidParams(LogisticParams);
 
+impl LogisticValidParams {
+    pub fn params(&self) -> &LogisticParams {
+        &self.0
+    }
+}
+
 impl LogisticParams {
     pub fn check(&self) -> Result<LogisticValidParams> {
         if !(self.l2.is_finite() && self.l2 >= 0.0) {

@@ -11,7 +11,43 @@ export interface LogisticParams {
   standardize?: boolean;
 }
 
-export type ModelSpec = { kind: 'logistic'; params?: LogisticParams };
+/** Gradient-boosted trees (xgboost names and defaults). */
+export interface GbtParams {
+  n_estimators?: number;
+  learning_rate?: number;
+  max_depth?: number;
+  max_leaves?: number;
+  grow_policy?: 'depthwise' | 'lossguide';
+  min_child_weight?: number;
+  reg_lambda?: number;
+  gamma?: number;
+  subsample?: number;
+  colsample_bytree?: number;
+  scale_pos_weight?: number;
+  max_bin?: number;
+  early_stopping_rounds?: number;
+  objective?: 'binary:logistic' | 'reg:squarederror';
+  seed?: number;
+}
+
+/** Random forest (scikit-learn names and defaults). */
+export interface ForestParams {
+  n_estimators?: number;
+  max_depth?: number;
+  min_samples_leaf?: number;
+  /** "sqrt" | "log2" | "all" or a fraction in (0, 1]. */
+  max_features?: 'sqrt' | 'log2' | 'all' | number;
+  bootstrap?: boolean;
+  max_bin?: number;
+  seed?: number;
+}
+
+export type ModelSpec =
+  | { kind: 'logistic'; params?: LogisticParams }
+  | { kind: 'gbt'; params?: GbtParams }
+  | { kind: 'forest'; params?: ForestParams };
+
+export type ModelKind = ModelSpec['kind'];
 
 /** Column-major features: feature j is x[j*nRows .. (j+1)*nRows]. Missing = NaN. */
 export interface Matrix {
@@ -20,9 +56,11 @@ export interface Matrix {
 }
 
 export interface ModelInfo {
-  kind: ModelSpec['kind'];
+  kind: ModelKind;
   n_features: number;
   params: Record<string, unknown>;
+  /** What the fit found: `n_trees`, `best_iteration`, `eval_log` (gbt), `oob` (forest), `intercept` (logistic). */
+  fit: Record<string, unknown>;
   engine_version: string;
   format_version: number;
 }
@@ -50,7 +88,8 @@ export interface Model {
   readonly info: ModelInfo;
   /** P(like) per row. */
   predict(m: Matrix): Float32Array;
-  featureImportance(kind: string): Float64Array;
+  /** Trees: "gain" | "split"; logistic: "coefficient". */
+  featureImportance(kind: 'gain' | 'split' | 'coefficient'): Float64Array;
   /** The versioned, checksummed model file (identical format on both backends). */
   toBytes(): Uint8Array;
 }
@@ -59,7 +98,7 @@ export type Labels = Float32Array | Uint8Array;
 
 /** A grid: fixed `params` plus `grid` lists of values to try (cartesian product). No `grid` = plain CV. */
 export interface GridSpec {
-  kind: ModelSpec['kind'];
+  kind: ModelKind;
   params?: Record<string, unknown>;
   grid?: Record<string, unknown[]>;
 }

@@ -1,0 +1,222 @@
+//! Per-feature quantile binning: raw `f32` → `u8` bin, identical at train and predict time.
+//!
+//! Bin 0 is reserved for missing values (NaN). A feature with thresholds `t_0 < … < t_{m-1}` maps a
+//! value `v` to bin `1 + #{t : t < v}`, so "bin ≤ b" is exactly "v ≤ t_{b-1}": trees store the raw
+//! threshold and prediction never needs the binner.
+use crate::par;
+use mp_core::{ColMajor, Error, Result, Rng};
+use serde::{Deserialize, Serialize};
+
+/// The bin of missing (NaN) values, in every feature.
+pub const MISSING_BIN: u8 = 0;
+/// Upper bound on `max_bin` (bins per feature including the missing bin).
+pub const MAX_BIN_LIMIT: usize = 255;
+/// Rows sampled (seeded) for computing quantile cuts on large data.
+const CUT_SAMPLE_ROWS: usize = 200_000;
+
+/// A column-major matrix of bin indices plus the per-feature thresholds that produced it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BinnedMatrix {
+    n_rows: usize,
+    n_features: usize,
+    /// `bins[j * n_rows + i]` is the bin of row `i`, feature `j`.
+    bins: Vec<u8>,
+    /// Sorted, distinct split thresholds per feature (at most `max_bin - 2`).
+    cuts: Vec<Vec<f32>>,
+    /// Per-feature fingerprint of the binned column (order-free tie-breaking between features).
+    fingerprints: Vec<u64>,
+    /// The same bins row by row (`row_major[i * n_features + j]`), for gathering sparse nodes:
+    /// one cache line per row serves every feature. Derived, so not serialized.
+    #[serde(skip)]
+    row_major: Vec<u8>,
+}
+
+impl BinnedMatrix {
+    /// Computes cuts (from at most 200k seeded-sampled rows) and bins every value of `x`.
+    /// `max_bin` counts the missing bin, so a feature gets at most `max_bin - 1` value bins.
+    pub fn from_matrix(x: ColMajor<'_>, max_bin: usize, seed: u64) -> Result<Self> {
+        if !(2..=MAX_BIN_LIMIT).contains(&max_bin) {
+            return Err(Error::invalid_param("max_bin", format!("must be in [2, {MAX_BIN_LIMIT}], got {max_bin}")));
+        }
+        if x.n_rows() > u32::MAX as usize {
+            return Err(Error::shape(format!("n_rows {} exceeds the supported maximum {}", x.n_rows(), u32::MAX)));
+        }
+        let sample = sample_rows(x.n_rows(), seed);
+        let cuts = par::map_indexed(x.n_features(), |j| feature_cuts(x.col(j), sample.as_deref(), max_bin));
+        Ok(Self::with_cuts(x, cuts))
+    }
+
+    /// Bins `x` with previously computed `cuts` (one list per feature).
+    pub(crate) fn with_cuts(x: ColMajor<'_>, cuts: Vec<Vec<f32>>) -> Self {
+        let n = x.n_rows();
+        let mut bins = vec![0u8; n * x.n_features()];
+        par::for_each_chunk_mut(&mut bins, n, true, |j, out| {
+            let c = &cuts[j];
+            for (o, &v) in out.iter_mut().zip(x.col(j)) {
+                *o = bin_of(c, v);
+            }
+        });
+        let row_major = transpose(&bins, n, x.n_features());
+        let fingerprints = (0..x.n_features()).map(|j| fingerprint(&cuts[j], &bins[j * n..(j + 1) * n])).collect();
+        BinnedMatrix { n_rows: n, n_features: x.n_features(), bins, cuts, fingerprints, row_major }
+    }
+
+    pub fn n_rows(&self) -> usize {
+        self.n_rows
+    }
+    pub fn n_features(&self) -> usize {
+        self.n_features
+    }
+    /// Bins of feature `j`, one per row.
+    pub fn col(&self, j: usize) -> &[u8] {
+        &self.bins[j * self.n_rows..(j + 1) * self.n_rows]
+    }
+    /// Bins of row `i` for every feature (empty after deserialization).
+    #[inline]
+    pub fn row(&self, i: usize) -> &[u8] {
+        &self.row_major[i * self.n_features..(i + 1) * self.n_features]
+    }
+    /// Whether the row-major copy is present.
+    pub fn has_rows(&self) -> bool {
+        self.row_major.len() == self.bins.len()
+    }
+    /// A hash of feature `j`'s cuts and bins: equal gains on different features are broken by it,
+    /// so the chosen split does not depend on column order.
+    pub fn fingerprint(&self, j: usize) -> u64 {
+        self.fingerprints[j]
+    }
+    /// Split thresholds of feature `j`.
+    pub fn cuts(&self, j: usize) -> &[f32] {
+        &self.cuts[j]
+    }
+    /// Number of bins of feature `j`, including the missing bin.
+    pub fn n_bins(&self, j: usize) -> usize {
+        self.cuts[j].len() + 2
+    }
+    /// Raw threshold of the split "bin ≤ `bin`" on feature `j` (`+inf` for "every value left").
+    pub fn threshold(&self, j: usize, bin: u8) -> f32 {
+        self.cuts[j].get(bin as usize - 1).copied().unwrap_or(f32::INFINITY)
+    }
+}
+
+/// Column-major `n x f` bins → row-major, in row blocks (parallel under `parallel`).
+fn transpose(bins: &[u8], n: usize, f: usize) -> Vec<u8> {
+    const BLOCK: usize = 4096;
+    let mut out = vec![0u8; n * f];
+    par::for_each_chunk_mut(&mut out, BLOCK * f, true, |blk, chunk| {
+        let start = blk * BLOCK;
+        for j in 0..f {
+            let col = &bins[j * n + start..j * n + start + chunk.len() / f];
+            for (k, &b) in col.iter().enumerate() {
+                chunk[k * f + j] = b;
+            }
+        }
+    });
+    out
+}
+
+/// FNV-1a over the cut bits and (up to 4096 evenly spaced) bins, finished with a SplitMix step.
+fn fingerprint(cuts: &[f32], bins: &[u8]) -> u64 {
+    let mut h: u64 = 0xCBF2_9CE4_8422_2325;
+    let mut eat = |b: u64| h = (h ^ b).wrapping_mul(0x0100_0000_01B3);
+    cuts.iter().for_each(|c| eat(c.to_bits() as u64));
+    let step = (bins.len() / 4096).max(1);
+    bins.iter().step_by(step).for_each(|&b| eat(b as u64));
+    mp_core::SplitMix64::new(h).next_u64()
+}
+
+/// Bin of raw value `v` given sorted thresholds `cuts`.
+#[inline]
+pub fn bin_of(cuts: &[f32], v: f32) -> u8 {
+    if v.is_nan() {
+        MISSING_BIN
+    } else {
+        1 + cuts.partition_point(|&t| t < v) as u8
+    }
+}
+
+/// Sorted row sample for cut computation, or `None` to use every row.
+fn sample_rows(n: usize, seed: u64) -> Option<Vec<u32>> {
+    if n <= CUT_SAMPLE_ROWS {
+        return None;
+    }
+    let mut rng = Rng::derive(seed, 0xB1_5A_3B1E);
+    let mut idx: Vec<u32> = (0..n as u32).collect();
+    for i in 0..CUT_SAMPLE_ROWS {
+        let j = i + rng.below(n - i);
+        idx.swap(i, j);
+    }
+    idx.truncate(CUT_SAMPLE_ROWS);
+    idx.sort_unstable();
+    Some(idx)
+}
+
+/// Thresholds for one feature: midpoints between distinct values when they are few, quantiles otherwise.
+fn feature_cuts(col: &[f32], sample: Option<&[u32]>, max_bin: usize) -> Vec<f32> {
+    let mut vals: Vec<f32> = match sample {
+        Some(rows) => rows.iter().map(|&r| col[r as usize]).filter(|v| !v.is_nan()).collect(),
+        None => col.iter().copied().filter(|v| !v.is_nan()).collect(),
+    };
+    vals.sort_unstable_by(f32::total_cmp);
+    let max_value_bins = max_bin - 1;
+    let mut distinct = vals.clone();
+    distinct.dedup();
+    if distinct.len() <= max_value_bins {
+        return distinct.windows(2).map(|w| midpoint(w[0], w[1])).collect();
+    }
+    let n_thr = max_value_bins - 1;
+    let max = *vals.last().unwrap_or(&0.0);
+    let mut cuts = Vec::with_capacity(n_thr);
+    for k in 1..=n_thr {
+        let t = vals[k * vals.len() / (n_thr + 1)];
+        if t < max && cuts.last().is_none_or(|&l| t > l) {
+            cuts.push(t);
+        }
+    }
+    cuts
+}
+
+/// A threshold strictly between `a < b` (or `a` itself when no float lies between them).
+fn midpoint(a: f32, b: f32) -> f32 {
+    let m = a + (b - a) / 2.0;
+    if m.is_finite() && a <= m && m < b {
+        m
+    } else {
+        a
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn few_distinct_values_get_their_own_bins() {
+        let data = [3.0, 1.0, 2.0, f32::NAN, 1.0, 3.0];
+        let m = BinnedMatrix::from_matrix(ColMajor::new(&data, 6).unwrap(), 255, 0).unwrap();
+        assert_eq!(m.cuts(0), &[1.5, 2.5]);
+        assert_eq!(m.col(0), &[3, 1, 2, MISSING_BIN, 1, 3]);
+        assert_eq!(m.n_bins(0), 4);
+    }
+
+    #[test]
+    fn bin_le_b_iff_value_le_threshold() {
+        let data: Vec<f32> = (0..5000).map(|i| ((i * 7919) % 1000) as f32 * 0.37 - 50.0).collect();
+        let x = ColMajor::new(&data, data.len()).unwrap();
+        let m = BinnedMatrix::from_matrix(x, 16, 1).unwrap();
+        assert!(m.cuts(0).len() <= 14);
+        for b in 1..m.n_bins(0) as u8 {
+            let t = m.threshold(0, b);
+            for (i, &v) in data.iter().enumerate() {
+                assert_eq!(m.col(0)[i] <= b, v <= t, "bin {b} value {v} threshold {t}");
+            }
+        }
+    }
+
+    #[test]
+    fn bad_max_bin_is_invalid_param() {
+        let x = ColMajor::new(&[1.0, 2.0], 2).unwrap();
+        let e = BinnedMatrix::from_matrix(x, 256, 0).unwrap_err();
+        assert!(e.message().contains("max_bin") && e.message().contains("256"), "{e}");
+    }
+}

@@ -1,0 +1,25 @@
+//! moviepref histogram tree engine: gradient-boosted trees (xgboost `hist`-style) and random
+//! forests sharing one grower over `u8`-binned features. Pure Rust, never prints; multi-threaded
+//! only with the `parallel` feature, with results identical for any thread count.
+pub mod binning;
+pub mod forest;
+pub mod gbt;
+pub mod gbt_params;
+pub mod grower;
+pub mod histogram;
+pub mod importance;
+pub mod objective;
+mod par;
+pub mod partition;
+pub mod split;
+pub mod stats;
+pub mod tree;
+
+pub use binning::BinnedMatrix;
+pub use forest::{fit_forest, ForestModel, ForestParams, ForestValidParams, MaxFeatures, OobScore};
+pub use gbt::{fit_gbt, EvalRecord, GbtModel};
+pub use gbt_params::{GbtParams, GbtValidParams};
+pub use importance::ImportanceKind;
+pub use objective::{Logistic, Objective, ObjectiveKind, SquaredError};
+pub use stats::FitStats;
+pub use tree::{Node, Tree};

@@ -1,0 +1,138 @@
+//! Training objectives: base score, per-row gradient/hessian, and the output transform.
+use serde::{Deserialize, Serialize};
+
+/// A twice-differentiable loss over raw scores (margins).
+pub trait Objective: Sync {
+    /// Optimal constant raw score for labels `y`.
+    fn init_score(&self, y: &[f32]) -> f64;
+    /// Writes `[grad, hess]` of each row at raw score `pred` into `gh` and returns the summed
+    /// (unweighted) loss at `pred`, all in one pass.
+    fn gradients(&self, pred: &[f64], y: &[f32], gh: &mut [[f32; 2]]) -> f64;
+    /// Raw score → model output (probability for logistic).
+    fn transform(&self, raw: f64) -> f64;
+}
+
+/// Which objective a model was trained with (serialized as xgboost's names).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ObjectiveKind {
+    #[serde(rename = "binary:logistic")]
+    Logistic,
+    #[serde(rename = "reg:squarederror")]
+    SquaredError,
+}
+
+impl ObjectiveKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ObjectiveKind::Logistic => "binary:logistic",
+            ObjectiveKind::SquaredError => "reg:squarederror",
+        }
+    }
+    /// Raw score → output for this objective.
+    pub fn transform(self, raw: f64) -> f64 {
+        match self {
+            ObjectiveKind::Logistic => sigmoid(raw),
+            ObjectiveKind::SquaredError => raw,
+        }
+    }
+}
+
+/// Numerically stable logistic function.
+#[inline]
+pub fn sigmoid(m: f64) -> f64 {
+    if m >= 0.0 {
+        1.0 / (1.0 + (-m).exp())
+    } else {
+        let e = m.exp();
+        e / (1.0 + e)
+    }
+}
+
+/// Binary log-loss on 0/1 labels; positives' gradients are scaled by `scale_pos_weight`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Logistic {
+    pub scale_pos_weight: f64,
+}
+
+/// Smallest hessian (keeps leaf weights finite for saturated rows).
+const MIN_HESS: f64 = 1e-16;
+
+impl Objective for Logistic {
+    fn init_score(&self, y: &[f32]) -> f64 {
+        let pos: f64 = y.iter().map(|&v| v as f64).sum::<f64>() * self.scale_pos_weight;
+        let neg = y.len() as f64 - pos / self.scale_pos_weight;
+        let p = (pos / (pos + neg)).clamp(1e-7, 1.0 - 1e-7);
+        (p / (1.0 - p)).ln()
+    }
+
+    fn gradients(&self, pred: &[f64], y: &[f32], gh: &mut [[f32; 2]]) -> f64 {
+        let w = self.scale_pos_weight;
+        let mut loss = 0.0;
+        for ((o, &m), &t) in gh.iter_mut().zip(pred).zip(y) {
+            let e = (-m.abs()).exp();
+            let d = 1.0 + e;
+            let p = if m >= 0.0 { 1.0 / d } else { e / d };
+            let t = t as f64;
+            // log(1 + exp(m)) - t*m, stable for any m. ln(1 + e) with e in (0, 1] is taken in f32:
+            // absolute error < 1e-7 per row (a reported metric only), at a fraction of f64 ln_1p's cost.
+            loss += m.max(0.0) - t * m + (d as f32).ln() as f64;
+            let wt = if t > 0.5 { w } else { 1.0 };
+            *o = [((p - t) * wt) as f32, ((p * (1.0 - p)).max(MIN_HESS) * wt) as f32];
+        }
+        loss
+    }
+
+    fn transform(&self, raw: f64) -> f64 {
+        sigmoid(raw)
+    }
+}
+
+/// Half squared error; the summed loss returned by `gradients` is the sum of squared residuals.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct SquaredError;
+
+impl Objective for SquaredError {
+    fn init_score(&self, y: &[f32]) -> f64 {
+        y.iter().map(|&v| v as f64).sum::<f64>() / y.len().max(1) as f64
+    }
+
+    fn gradients(&self, pred: &[f64], y: &[f32], gh: &mut [[f32; 2]]) -> f64 {
+        let mut loss = 0.0;
+        for ((o, &m), &t) in gh.iter_mut().zip(pred).zip(y) {
+            let r = m - t as f64;
+            loss += r * r;
+            *o = [r as f32, 1.0];
+        }
+        loss
+    }
+
+    fn transform(&self, raw: f64) -> f64 {
+        raw
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn logistic_gradients_and_loss() {
+        let obj = Logistic { scale_pos_weight: 1.0 };
+        let mut gh = [[0.0f32; 2]; 2];
+        let loss = obj.gradients(&[0.0, 0.0], &[1.0, 0.0], &mut gh);
+        assert_eq!(gh, [[-0.5, 0.25], [0.5, 0.25]]);
+        assert!((loss - 2.0 * 2f64.ln()).abs() < 1e-6);
+        assert!((obj.init_score(&[1.0, 0.0, 0.0, 0.0]) - (1.0f64 / 3.0).ln()).abs() < 1e-12);
+        let weighted = Logistic { scale_pos_weight: 3.0 };
+        assert!(weighted.init_score(&[1.0, 0.0, 0.0, 0.0]).abs() < 1e-12);
+    }
+
+    #[test]
+    fn squared_error_gradients() {
+        let mut gh = [[0.0f32; 2]; 1];
+        let loss = SquaredError.gradients(&[2.0], &[0.5], &mut gh);
+        assert_eq!(gh, [[1.5, 1.0]]);
+        assert!((loss - 2.25).abs() < 1e-12);
+        assert_eq!(SquaredError.init_score(&[1.0, 2.0, 3.0]), 2.0);
+    }
+}
