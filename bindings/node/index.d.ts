@@ -21,6 +21,8 @@ export declare class Model {
   predict(x: Float32Array, nRows: number): Float32Array
   /** Importance per feature ("gain", "split", "coefficient" depending on the model kind). */
   featureImportance(kind: string): Float64Array
+  /** Mean/std score drop per shuffled feature on (x, y), as JSON. `optionsJson`: {"seed", "n_repeats", "scoring"}. */
+  permutationImportanceJson(x: Float32Array, nRows: number, y: Float32Array, optionsJson: string): string
   /** Model metadata (kind, nFeatures, params, versions) as a JSON string. */
   infoJson(): string
   /** The versioned, checksummed model file. */

@@ -38,6 +38,17 @@ for (const backend of BACKENDS) {
       });
     }
 
+    it('permutation importance: shuffling informative features hurts, noise features do not', () => {
+      const model = e.fitSync(train, yTrain, GBT);
+      const pi = model.permutationImportance(testSet, yTest, { seed: 4, n_repeats: 3 });
+      assert.equal(pi.mean.length, FEATURES);
+      assert.ok(Math.abs(pi.baseline - e.metrics(yTest, model.predict(testSet)).roc_auc) < 1e-12);
+      const best = pi.mean.indexOf(Math.max(...pi.mean));
+      assert.notEqual(best % 3, 2, `most important feature ${best} is a noise feature`);
+      for (let j = 2; j < FEATURES; j += 3) assert.ok(Math.abs(pi.mean[j]!) < 0.02, `noise feature ${j}: ${pi.mean[j]}`);
+      assert.deepEqual(model.permutationImportance(testSet, yTest, { seed: 4, n_repeats: 3 }), pi);
+    });
+
     it('forest reports an out-of-bag score', () => {
       const oob = e.fitSync(train, yTrain, FOREST).info.fit.oob as { auc: number; accuracy: number; n_scored: number };
       assert.ok(oob.auc > 0.6 && oob.auc < 1, `oob auc ${oob.auc}`);

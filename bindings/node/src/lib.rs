@@ -29,6 +29,12 @@ impl Model {
         guard(|| self.inner.feature_importance(&kind)).map(Float64Array::new)
     }
 
+    /// Mean/std score drop per shuffled feature on (x, y), as JSON. `optionsJson`: {"seed", "n_repeats", "scoring"}.
+    #[napi]
+    pub fn permutation_importance_json(&self, x: Float32Array, n_rows: u32, y: Float32Array, options_json: String) -> Result<String, Code> {
+        guard(|| mp_api::permutation_importance_json(&self.inner, &x, n_rows as usize, &y, &options_json))
+    }
+
     /// Model metadata (kind, nFeatures, params, versions) as a JSON string.
     #[napi]
     pub fn info_json(&self) -> String {

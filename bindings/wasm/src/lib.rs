@@ -28,6 +28,11 @@ impl Model {
         self.inner.feature_importance(kind).map_err(to_js)
     }
 
+    #[wasm_bindgen(js_name = permutationImportanceJson)]
+    pub fn permutation_importance_json(&self, x: &[f32], #[wasm_bindgen(js_name = nRows)] n_rows: u32, y: &[f32], options_json: &str) -> JsResult<String> {
+        mp_api::permutation_importance_json(&self.inner, x, n_rows as usize, y, options_json).map_err(to_js)
+    }
+
     #[wasm_bindgen(js_name = infoJson)]
     pub fn info_json(&self) -> String {
         self.inner.info_json()

@@ -2,10 +2,12 @@
 //! Numbers come in as column-major `&[f32]` + `n_rows`; specs and reports travel as JSON strings.
 mod codec;
 mod model;
+mod permutation;
 mod select;
 mod spec;
 
 pub use model::{Model, FORMAT_VERSION};
+pub use permutation::permutation_importance_json;
 pub use mp_core::{Error, ErrorCode, Result};
 pub use select::{expand_grid, grid_search, grid_search_json, GridOptions, GridReport, Scoring};
 pub use spec::ModelSpec;

@@ -2,7 +2,7 @@
 import { checkMatrix, checkThreshold, toLabelArray } from './args.js';
 import { toMlError } from './errors.js';
 import type { RawBinding, RawGridResult, RawModel } from './raw.js';
-import type { Backend, BinaryMetrics, Engine, EngineInfo, GridOptions, GridOutcome, GridReport, GridSpec, Labels, Matrix, Model, ModelInfo, ModelSpec } from './types.js';
+import type { Backend, BinaryMetrics, Engine, EngineInfo, GridOptions, GridOutcome, GridReport, GridSpec, Labels, Matrix, Model, ModelInfo, ModelSpec, PermutationImportance, PermutationOptions } from './types.js';
 
 /** Calls into the binding; `onFailure` lets a backend recover (wasm reloads after a trap) and refine the error. */
 export type Guard = <T>(f: (raw: RawBinding) => T) => T;
@@ -31,6 +31,11 @@ class AdaptedModel implements Model {
   }
   featureImportance(kind: string): Float64Array {
     return this.guard(() => this.raw.featureImportance(kind));
+  }
+  permutationImportance(m: Matrix, y: Labels, options: PermutationOptions): PermutationImportance {
+    checkMatrix(m);
+    const labels = toLabelArray(y);
+    return JSON.parse(this.guard(() => this.raw.permutationImportanceJson(m.x, m.nRows, labels, JSON.stringify(options)))) as PermutationImportance;
   }
   toBytes(): Uint8Array {
     return this.guard(() => this.raw.toBytes());

@@ -2,6 +2,7 @@
 export interface RawModel {
   predict(x: Float32Array, nRows: number): Float32Array;
   featureImportance(kind: string): Float64Array;
+  permutationImportanceJson(x: Float32Array, nRows: number, y: Float32Array, optionsJson: string): string;
   infoJson(): string;
   toBytes(): Uint8Array;
 }

@@ -84,12 +84,28 @@ export interface EngineInfo {
   models: string[];
 }
 
+export interface PermutationOptions {
+  seed: number;
+  n_repeats?: number;
+  scoring?: Scoring;
+}
+
+export interface PermutationImportance {
+  scoring: Scoring;
+  baseline: number;
+  /** Per feature; larger = more important (log-loss drops are negated). */
+  mean: number[];
+  std: number[];
+}
+
 export interface Model {
   readonly info: ModelInfo;
   /** P(like) per row. */
   predict(m: Matrix): Float32Array;
   /** Trees: "gain" | "split"; logistic: "coefficient". */
   featureImportance(kind: 'gain' | 'split' | 'coefficient'): Float64Array;
+  /** Score drop when each feature is shuffled (seeded), on held-out rows. */
+  permutationImportance(m: Matrix, y: Labels, options: PermutationOptions): PermutationImportance;
   /** The versioned, checksummed model file (identical format on both backends). */
   toBytes(): Uint8Array;
 }
