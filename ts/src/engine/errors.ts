@@ -13,8 +13,8 @@ export const ENGINE_CODES = [
   'INTERNAL',
 ] as const;
 
-/** Codes raised by the TS shell itself. */
-export const SHELL_CODES = ['INVALID_ARGUMENT', 'BACKEND_UNAVAILABLE', 'IO'] as const;
+/** Codes raised by the TS shell itself. INVALID_DATA: an input file's content (names file, row, column). */
+export const SHELL_CODES = ['INVALID_ARGUMENT', 'INVALID_DATA', 'BACKEND_UNAVAILABLE', 'IO'] as const;
 
 export type ErrorCode = (typeof ENGINE_CODES)[number] | (typeof SHELL_CODES)[number];
 
