@@ -64,4 +64,15 @@ export class Rng {
   bernoulli(p: number): boolean {
     return this.float() < p;
   }
+
+  /** Fisher-Yates shuffle of a typed or plain array. */
+  shuffleInPlace<T extends { length: number; [i: number]: number }>(a: T): T {
+    for (let i = a.length - 1; i > 0; i--) {
+      const j = this.int(i + 1);
+      const t = a[i] as number;
+      a[i] = a[j] as number;
+      a[j] = t;
+    }
+    return a;
+  }
 }

@@ -1,0 +1,97 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { Split } from '../../ts/src/data/schema.js';
+import { buildFeatures, featuresForPairs, imputed } from '../../ts/src/features/build.js';
+import { tinyDataset } from './tiny.js';
+
+function auc(y: ArrayLike<number>, s: ArrayLike<number>): number {
+  const idx = Array.from({ length: y.length }, (_, i) => i).filter((i) => !Number.isNaN(s[i] as number));
+  idx.sort((a, b) => (s[a] as number) - (s[b] as number));
+  let rankSum = 0;
+  let nPos = 0;
+  for (let i = 0; i < idx.length; ) {
+    let j = i;
+    while (j < idx.length && s[idx[j] as number] === s[idx[i] as number]) j++;
+    for (let k = i; k < j; k++) if (y[idx[k] as number] === 1) (rankSum += (i + j + 1) / 2), nPos++;
+    i = j;
+  }
+  const nNeg = idx.length - nPos;
+  return (rankSum - (nPos * (nPos + 1)) / 2) / (nPos * nNeg);
+}
+
+function halfSplit(n: number): Split {
+  const all = Uint32Array.from({ length: n }, (_, i) => i);
+  return { kind: 'random', train: all.filter((i) => i % 4 !== 0), test: all.filter((i) => i % 4 === 0) };
+}
+
+describe('feature pipeline', () => {
+  it('builds train and test tables with the same columns, labels and Arrow views', () => {
+    const ds = tinyDataset(60, 40, 3000, 1, 'genre');
+    const { train, test, fitted } = buildFeatures(ds, halfSplit(ds.interactions.n), { seed: 1 });
+    assert.equal(train.nRows + test.nRows, ds.interactions.n);
+    assert.deepEqual(train.names, test.names);
+    assert.ok(train.names.includes('genre_affinity') && train.names.includes('movie_viral_coefficient'));
+    assert.equal(new Set(train.names).size, train.names.length, 'feature names are unique');
+    train.rows.forEach((r, i) => assert.equal(train.y[i], ds.interactions.liked[r]));
+    const arrow = train.toArrow();
+    assert.equal(arrow.numRows, train.nRows);
+    assert.equal(arrow.numCols, train.nFeatures + 1);
+    assert.equal(arrow.getChild('user_like_rate')?.get(5), train.column(train.names.indexOf('user_like_rate'))[5]);
+    assert.equal(fitted.medians.length, train.nFeatures);
+  });
+
+  it('is deterministic for a seed', () => {
+    const ds = tinyDataset(30, 20, 800, 2, 'genre');
+    const a = buildFeatures(ds, halfSplit(ds.interactions.n), { seed: 7 });
+    const b = buildFeatures(ds, halfSplit(ds.interactions.n), { seed: 7 });
+    assert.deepEqual(a.train.x, b.train.x);
+    assert.deepEqual(a.test.x, b.test.x);
+  });
+
+  it('NO TARGET LEAKAGE: with coin-flip labels no training feature predicts its own row’s label', () => {
+    // In-fold statistics would include each row's own label (user_like_rate would then reach AUC ~0.6+ here).
+    const ds = tinyDataset(200, 150, 6000, 3, 'random');
+    const { train } = buildFeatures(ds, halfSplit(ds.interactions.n), { seed: 3 });
+    for (let j = 0; j < train.nFeatures; j++) {
+      const a = auc(train.y, train.column(j));
+      if (Number.isNaN(a)) continue;
+      assert.ok(Math.abs(a - 0.5) < 0.05, `${train.names[j]} predicts random labels on training rows: AUC ${a.toFixed(3)} (leakage)`);
+    }
+  });
+
+  it('the leakage test would fail with in-fold statistics (a guard on the guard)', () => {
+    const ds = tinyDataset(200, 150, 6000, 3, 'random');
+    const all = Uint32Array.from({ length: ds.interactions.n }, (_, i) => i);
+    // Computing test rows with statistics that include those same rows = in-fold statistics.
+    const { test } = buildFeatures(ds, { kind: 'random', train: all, test: all }, { seed: 3 });
+    const a = auc(test.y, test.column(test.names.indexOf('user_like_rate')));
+    assert.ok(a > 0.6, `in-fold user_like_rate AUC ${a}`);
+  });
+
+  it('interaction features carry the signal that only the user-movie pair reveals', () => {
+    const ds = tinyDataset(150, 100, 8000, 4, 'genre');
+    const { test } = buildFeatures(ds, halfSplit(ds.interactions.n), { seed: 4 });
+    const a = auc(test.y, test.column(test.names.indexOf('genre_affinity')));
+    assert.ok(a > 0.85, `genre_affinity test AUC ${a}`);
+    const d = auc(test.y, test.column(test.names.indexOf('genre_match_declared')));
+    assert.ok(d > 0.85, `genre_match_declared test AUC ${d}`);
+  });
+
+  it('serving features for a pair equal the test-row features of the same pair', () => {
+    const ds = tinyDataset(40, 30, 1500, 5, 'genre');
+    const built = buildFeatures(ds, halfSplit(ds.interactions.n), { seed: 5 });
+    const r = built.test.rows[3] as number;
+    const x = featuresForPairs(ds, built.fitted, [
+      { u: built.index.userRow[r]!, m: built.index.movieRow[r]!, day: ds.interactions.timestamp[r]! / 86400, hour: ds.interactions.hour[r]!, device: ds.interactions.device.codes[r]! },
+    ]);
+    for (let j = 0; j < built.test.nFeatures; j++) assert.ok(Object.is(x[j], built.test.column(j)[3]), built.test.names[j]);
+  });
+
+  it('imputation fills NaN with the fitted medians only', () => {
+    const ds = tinyDataset(40, 30, 1500, 6, 'genre');
+    const { test, fitted } = buildFeatures(ds, halfSplit(ds.interactions.n), { seed: 6 });
+    const x = imputed(test, fitted.medians);
+    assert.ok(x.every((v) => !Number.isNaN(v)));
+    test.x.forEach((v, i) => !Number.isNaN(v) && assert.equal(x[i], v));
+  });
+});

@@ -1,0 +1,142 @@
+/**
+ * Fits the feature pipeline on the training rows of a split and computes the feature tables.
+ * Training rows get OUT-OF-FOLD statistics (their own fold's rows excluded), test rows and serving get
+ * statistics over all training rows: no row ever sees its own label, and test labels are never used.
+ */
+import type { Dataset, Split } from '../data/schema.js';
+import { Rng } from '../data/rng.js';
+import { MlError } from '../engine/errors.js';
+import { accumulate, buildIndex, type Index, subtract, type SumsPair } from './aggregates.js';
+import { featureCatalogue, type FeatureDef } from './columns.js';
+import { type Context, makeContext, type Pair } from './context.js';
+import { FeatureTable } from './table.js';
+
+export interface FeatureOptions {
+  /** Folds for out-of-fold statistics on training rows (default 5). */
+  oofFolds?: number;
+  seed: number;
+}
+
+/** Everything needed to compute features for new pairs later (saved with the model artifacts). */
+export interface FittedFeatures {
+  names: string[];
+  defs: FeatureDef[];
+  stats: SumsPair;
+  recentFrom: number;
+  windowDays: number;
+  /** Per-feature median over the training table (imputation for models that cannot take NaN). */
+  medians: Float32Array;
+}
+
+export interface BuiltFeatures {
+  train: FeatureTable;
+  test: FeatureTable;
+  fitted: FittedFeatures;
+  index: Index;
+}
+
+function pairOf(ds: Dataset, idx: Index, r: number, p: Pair): Pair {
+  p.u = idx.userRow[r] as number;
+  p.m = idx.movieRow[r] as number;
+  p.day = (ds.interactions.timestamp[r] as number) / 86400;
+  p.hour = ds.interactions.hour[r] as number;
+  p.device = ds.interactions.device.codes[r] as number;
+  return p;
+}
+
+/** Writes the features of `rows` (interaction indices) into column-major `x` at table rows `at[k]`. */
+function fill(ctx: Context, defs: FeatureDef[], idx: Index, rows: ArrayLike<number>, at: ArrayLike<number>, x: Float32Array, nRows: number): void {
+  const p: Pair = { u: 0, m: 0, day: 0, hour: 0, device: -1 };
+  for (let k = 0; k < rows.length; k++) {
+    pairOf(ctx.ds, idx, rows[k] as number, p);
+    const i = at[k] as number;
+    for (let j = 0; j < defs.length; j++) x[j * nRows + i] = (defs[j] as FeatureDef).value(ctx, p);
+  }
+}
+
+function checkLinked(ds: Dataset, idx: Index): void {
+  for (let r = 0; r < ds.interactions.n; r++) {
+    if ((idx.userRow[r] as number) < 0 || (idx.movieRow[r] as number) < 0) {
+      const what = (idx.userRow[r] as number) < 0 ? `user ${ds.interactions.user[r]}` : `movie ${ds.interactions.movie[r]}`;
+      throw new MlError('INVALID_DATA', `interaction ${r} refers to unknown ${what}`);
+    }
+  }
+}
+
+function table(ds: Dataset, names: string[], rows: Uint32Array, x: Float32Array): FeatureTable {
+  const y = new Uint8Array(rows.length);
+  rows.forEach((r, i) => (y[i] = ds.interactions.liked[r] as number));
+  const pt = ds.interactions.pTrue;
+  const pTrue = pt ? Float64Array.from(rows, (r) => pt[r] as number) : null;
+  return new FeatureTable(names, rows.length, x, y, rows, pTrue);
+}
+
+function medians(t: FeatureTable): Float32Array {
+  const out = new Float32Array(t.nFeatures);
+  for (let j = 0; j < t.nFeatures; j++) {
+    const v = Float32Array.from(t.column(j).filter((a) => !Number.isNaN(a))).sort();
+    out[j] = v.length ? (v[v.length >> 1] as number) : 0;
+  }
+  return out;
+}
+
+export function buildFeatures(ds: Dataset, split: Split, opts: FeatureOptions): BuiltFeatures {
+  const folds = opts.oofFolds ?? 5;
+  if (!Number.isInteger(folds) || folds < 2) throw new MlError('INVALID_ARGUMENT', `oofFolds must be an integer >= 2, got ${folds}`);
+  if (split.train.length === 0) throw new MlError('INVALID_DATA', 'the split has no training rows');
+  const idx = buildIndex(ds);
+  checkLinked(ds, idx);
+  const defs = featureCatalogue(ds);
+  const names = defs.map((d) => d.name);
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const r of split.train) {
+    const d = (ds.interactions.timestamp[r] as number) / 86400;
+    if (d < lo) lo = d;
+    if (d > hi) hi = d;
+  }
+  const recentFrom = hi - 30;
+  const windowDays = Number.isFinite(hi - lo) ? hi - lo : 30;
+  const total = accumulate(ds, idx, split.train, recentFrom);
+
+  // Out-of-fold statistics for training rows: fold k sees total - (rows of fold k).
+  const nTrain = split.train.length;
+  const order = Uint32Array.from({ length: nTrain }, (_, i) => i);
+  new Rng(opts.seed).shuffleInPlace(order);
+  const xTrain = new Float32Array(nTrain * defs.length);
+  for (let k = 0; k < folds; k++) {
+    const at = order.filter((_, i) => i % folds === k);
+    const rows = Uint32Array.from(at, (i) => split.train[i] as number);
+    const ctx = makeContext(ds, subtract(total, accumulate(ds, idx, rows, recentFrom)), windowDays);
+    fill(ctx, defs, idx, rows, at, xTrain, nTrain);
+  }
+  const train = table(ds, names, split.train, xTrain);
+
+  const full = makeContext(ds, total, windowDays);
+  const xTest = new Float32Array(split.test.length * defs.length);
+  fill(full, defs, idx, split.test, Uint32Array.from({ length: split.test.length }, (_, i) => i), xTest, split.test.length);
+  const test = table(ds, names, split.test, xTest);
+
+  return { train, test, index: idx, fitted: { names, defs, stats: total, recentFrom, windowDays, medians: medians(train) } };
+}
+
+/** Features for arbitrary (user, movie, moment) pairs with the fitted (all-training-rows) statistics. */
+export function featuresForPairs(ds: Dataset, fitted: FittedFeatures, pairs: Pair[]): Float32Array {
+  const ctx = makeContext(ds, fitted.stats, fitted.windowDays);
+  const n = pairs.length;
+  const x = new Float32Array(n * fitted.defs.length);
+  pairs.forEach((p, i) => {
+    for (let j = 0; j < fitted.defs.length; j++) x[j * n + i] = (fitted.defs[j] as FeatureDef).value(ctx, p);
+  });
+  return x;
+}
+
+/** A copy of the table's features with NaN replaced by the fitted medians (for logistic regression). */
+export function imputed(t: FeatureTable, med: Float32Array): Float32Array {
+  const x = Float32Array.from(t.x);
+  for (let j = 0; j < t.nFeatures; j++) {
+    const m = med[j] as number;
+    for (let i = j * t.nRows; i < (j + 1) * t.nRows; i++) if (Number.isNaN(x[i])) x[i] = m;
+  }
+  return x;
+}
