@@ -20,7 +20,7 @@ describe('moviepref CLI', () => {
   it('--help lists the commands', () => {
     const r = cli(['--help']);
     assert.equal(r.code, 0, r.stderr);
-    for (const c of ['check', 'info']) assert.match(r.stdout, new RegExp(`moviepref ${c}`));
+    for (const c of ['run', 'generate', 'train', 'evaluate', 'predict', 'check', 'info']) assert.match(r.stdout, new RegExp(`moviepref ${c}`));
   });
 
   it('info --json is one JSON document naming both backends', () => {

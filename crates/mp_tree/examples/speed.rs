@@ -67,8 +67,11 @@ fn run_gbt(xm: ColMajor<'_>, y: &[f32], labels: &BinaryLabels<'_>, threads: usiz
     let t = Instant::now();
     let gbt = fit_gbt(xm, y, &gp.check().expect("params"), None, &mut NoopObserver).expect("gbt");
     let secs = t.elapsed().as_secs_f64();
-    let auc = roc_auc(labels, &gbt.predict(xm).expect("predict"));
-    report("GBT (100 trees, depth 6)", secs, auc, gbt.stats(), threads);
+    let t = Instant::now();
+    let p = gbt.predict(xm).expect("predict");
+    let predict_secs = t.elapsed().as_secs_f64();
+    report("GBT (100 trees, depth 6)", secs, roc_auc(labels, &p), gbt.stats(), threads);
+    println!("GBT predict {} rows: {predict_secs:.2}s", xm.n_rows());
 }
 
 fn run_rf(xm: ColMajor<'_>, y: &[f32], labels: &BinaryLabels<'_>, threads: usize) {
@@ -77,8 +80,11 @@ fn run_rf(xm: ColMajor<'_>, y: &[f32], labels: &BinaryLabels<'_>, threads: usize
     let t = Instant::now();
     let rf = fit_forest(xm, y, &fp.check().expect("params"), &mut NoopObserver).expect("rf");
     let secs = t.elapsed().as_secs_f64();
-    let auc = roc_auc(labels, &rf.predict(xm).expect("predict"));
-    report("RF (100 trees, depth 10, sqrt)", secs, auc, rf.stats(), threads);
+    let t = Instant::now();
+    let p = rf.predict(xm).expect("predict");
+    let predict_secs = t.elapsed().as_secs_f64();
+    report("RF (100 trees, depth 10, sqrt)", secs, roc_auc(labels, &p), rf.stats(), threads);
+    println!("RF predict {} rows: {predict_secs:.2}s", xm.n_rows());
     if let Some(o) = rf.oob_score() {
         println!("RF OOB: auc {:.4} accuracy {:.4} over {} rows", o.auc.unwrap_or(f64::NAN), o.accuracy, o.n_scored);
     }

@@ -140,7 +140,7 @@ fn sample_rows(n: usize, seed: u64) -> Option<Vec<u32>> {
     if n <= CUT_SAMPLE_ROWS {
         return None;
     }
-    let mut rng = Rng::derive(seed, 0xB1_5A_3B1E);
+    let mut rng = Rng::derive(seed, 0xB15A_3B1E);
     let mut idx: Vec<u32> = (0..n as u32).collect();
     for i in 0..CUT_SAMPLE_ROWS {
         let j = i + rng.below(n - i);

@@ -8,7 +8,7 @@ use crate::importance::{importance, ImportanceKind};
 use crate::par;
 use crate::split::SplitParams;
 use crate::stats::{FitStats, Stopwatch};
-use crate::tree::{add_predictions, Tree};
+use crate::tree::{add_predictions, FlatTree, Tree};
 use mp_core::metrics::roc_auc;
 use mp_core::{BinaryLabels, ColMajor, Control, Error, Observer, Result, Rng};
 use serde::{Deserialize, Serialize};
@@ -135,7 +135,7 @@ pub struct OobScore {
 }
 
 /// A fitted random forest: class-1 probability = mean of tree leaf values.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ForestModel {
     n_features: usize,
     trees: Vec<Tree>,
@@ -147,7 +147,7 @@ pub struct ForestModel {
 impl ForestModel {
     /// Probability of class 1 for every row of `x`.
     pub fn predict(&self, x: ColMajor<'_>) -> Result<Vec<f32>> {
-        check_features(&x, self.n_features)?;
+        check_features(&x, self.n_features, &self.trees)?;
         let mut out = vec![0.0f64; x.n_rows()];
         add_predictions(&self.trees, &x, &mut out);
         let k = self.trees.len() as f64;
@@ -206,13 +206,14 @@ fn grow_tree(data: &BinnedMatrix, y: &[f32], gp: GrowParams, bootstrap: bool, se
 
 fn oob_score(x: &ColMajor<'_>, labels: &BinaryLabels<'_>, grown: &[Grown]) -> Option<OobScore> {
     let n = x.n_rows();
+    let flat: Vec<FlatTree> = grown.iter().map(|g| FlatTree::new(&g.tree)).collect();
     let mut acc = vec![(0.0f64, 0u32); n];
     par::for_each_chunk_mut(&mut acc, OOB_CHUNK, true, |blk, chunk| {
         for (k, a) in chunk.iter_mut().enumerate() {
             let r = blk * OOB_CHUNK + k;
-            for g in grown {
+            for (g, t) in grown.iter().zip(&flat) {
                 if g.in_bag[r / 64] & (1 << (r % 64)) == 0 {
-                    a.0 += g.tree.predict_row(x, r) as f64;
+                    a.0 += t.predict_row(x, r) as f64;
                     a.1 += 1;
                 }
             }

@@ -22,7 +22,7 @@ pub struct EvalRecord {
 }
 
 /// A fitted boosted ensemble. Prediction works on raw floats (NaN = missing).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct GbtModel {
     objective: ObjectiveKind,
     base_score: f64,
@@ -46,7 +46,7 @@ impl GbtModel {
     }
 
     fn raw_f64(&self, x: ColMajor<'_>) -> Result<Vec<f64>> {
-        check_features(&x, self.n_features)?;
+        check_features(&x, self.n_features, &self.trees)?;
         let mut out = vec![self.base_score; x.n_rows()];
         add_predictions(&self.trees, &x, &mut out);
         Ok(out)
@@ -83,10 +83,14 @@ impl GbtModel {
     }
 }
 
-/// `SHAPE_MISMATCH` unless `x` has `n_features` columns.
-pub(crate) fn check_features(x: &ColMajor<'_>, n_features: usize) -> Result<()> {
+/// `SHAPE_MISMATCH` unless `x` has `n_features` columns; `DESERIALIZE` if a (deserialized) tree
+/// splits on a feature the model does not have.
+pub(crate) fn check_features(x: &ColMajor<'_>, n_features: usize, trees: &[Tree]) -> Result<()> {
     if x.n_features() != n_features {
         return Err(Error::shape(format!("model expects {n_features} features but the matrix has {}", x.n_features())));
+    }
+    if let Some(f) = trees.iter().filter_map(Tree::max_feature).max().filter(|&f| f as usize >= n_features) {
+        return Err(Error::deserialize(format!("a tree splits on feature {f} but the model has {n_features} features")));
     }
     Ok(())
 }
@@ -179,7 +183,7 @@ pub fn fit_gbt(
     let (n, n_features) = (x.n_rows(), x.n_features());
     check_labels(params.objective, y, n, true)?;
     if let Some((vx, vy)) = valid {
-        check_features(&vx, n_features)?;
+        check_features(&vx, n_features, &[])?;
         check_labels(params.objective, vy, vx.n_rows(), false)?;
     }
     let data = BinnedMatrix::from_matrix(x, p.max_bin as usize, p.seed)?;

@@ -8,6 +8,7 @@
 //! features directly.
 use crate::binning::BinnedMatrix;
 use crate::histogram::{GradStats, Histogram};
+use crate::par;
 use crate::partition::RowPartition;
 use crate::split::{best_split, SplitInfo, SplitParams};
 use crate::stats::{FitStats, Stopwatch};
@@ -164,8 +165,14 @@ impl<'a> Grower<'a> {
         if rows.len() == self.data.n_rows() {
             hist.build(self.data, None, gh, mask);
         } else {
-            self.ordered.clear();
-            self.ordered.extend(rows.iter().map(|&r| gh[r as usize]));
+            // Ordered gradients: the node's [grad, hess] pairs laid out in row order.
+            self.ordered.resize(rows.len(), [0.0; 2]);
+            let parallel = rows.len() >= 1 << 16;
+            par::for_each_chunk_mut(&mut self.ordered, 1 << 14, parallel, |i, out| {
+                for (o, &r) in out.iter_mut().zip(&rows[i << 14..]) {
+                    *o = gh[r as usize];
+                }
+            });
             hist.build(self.data, Some(rows), &self.ordered, mask);
         }
         let n_active = mask.iter().filter(|&&a| a).count() as u64;

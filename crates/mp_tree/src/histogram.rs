@@ -147,7 +147,21 @@ fn build_group(feats: &mut [(usize, &mut [GradStats])], m: &BinnedMatrix, rows: 
     for start in (0..gh.len()).step_by(ROW_BLOCK) {
         let end = (start + ROW_BLOCK).min(gh.len());
         let ghb = &gh[start..end];
-        for (j, hist) in feats.iter_mut() {
+        let mut quads = feats.chunks_exact_mut(4);
+        for quad in &mut quads {
+            if let [(j0, h0), (j1, h1), (j2, h2), (j3, h3)] = quad {
+                let cols = [m.col(*j0), m.col(*j1), m.col(*j2), m.col(*j3)];
+                let hists = [&mut **h0, &mut **h1, &mut **h2, &mut **h3];
+                match rows {
+                    None => accumulate4(hists, cols.map(|c| &c[start..end]), ghb),
+                    Some(rows) if rows.len() * PREFETCH_SPARSITY < m.n_rows() => {
+                        accumulate4_gather::<true>(hists, cols, &rows[start..end], ghb)
+                    }
+                    Some(rows) => accumulate4_gather::<false>(hists, cols, &rows[start..end], ghb),
+                }
+            }
+        }
+        for (j, hist) in quads.into_remainder().iter_mut() {
             let col = m.col(*j);
             match rows {
                 None => accumulate(hist, col[start..end].iter().copied(), ghb),
@@ -190,6 +204,53 @@ fn accumulate_prefetched(hist: &mut [GradStats; BIN_STRIDE], col: &[u8], rows: &
         e.g += p[0] as f64;
         e.h += p[1] as f64;
     }
+}
+
+/// Four features per pass over contiguous rows: each gradient pair is loaded and widened once.
+#[inline(always)]
+fn accumulate4(h: [&mut [GradStats; BIN_STRIDE]; 4], c: [&[u8]; 4], gh: &[[f32; 2]]) {
+    let [h0, h1, h2, h3] = h;
+    let n = gh.len().min(c[0].len()).min(c[1].len()).min(c[2].len()).min(c[3].len());
+    let (c0, c1, c2, c3) = (&c[0][..n], &c[1][..n], &c[2][..n], &c[3][..n]);
+    for (k, p) in gh[..n].iter().enumerate() {
+        let (g, hh) = (p[0] as f64, p[1] as f64);
+        add(&mut h0[c0[k] as usize], g, hh);
+        add(&mut h1[c1[k] as usize], g, hh);
+        add(&mut h2[c2[k] as usize], g, hh);
+        add(&mut h3[c3[k] as usize], g, hh);
+    }
+}
+
+/// Four features per pass over gathered rows (row index and gradient loaded once); `PF` prefetches
+/// the bins of rows ahead (sparse nodes).
+#[inline(always)]
+fn accumulate4_gather<const PF: bool>(
+    h: [&mut [GradStats; BIN_STRIDE]; 4],
+    c: [&[u8]; 4],
+    rows: &[u32],
+    gh: &[[f32; 2]],
+) {
+    let [h0, h1, h2, h3] = h;
+    for (k, (&r, p)) in rows.iter().zip(gh).enumerate() {
+        if PF {
+            if let Some(&ahead) = rows.get(k + PREFETCH_DISTANCE / 2) {
+                let a = ahead as usize;
+                c.iter().for_each(|col| prefetch(&col[a..]));
+            }
+        }
+        let r = r as usize;
+        let (g, hh) = (p[0] as f64, p[1] as f64);
+        add(&mut h0[c[0][r] as usize], g, hh);
+        add(&mut h1[c[1][r] as usize], g, hh);
+        add(&mut h2[c[2][r] as usize], g, hh);
+        add(&mut h3[c[3][r] as usize], g, hh);
+    }
+}
+
+#[inline(always)]
+fn add(e: &mut GradStats, g: f64, h: f64) {
+    e.g += g;
+    e.h += h;
 }
 
 #[inline(always)]

@@ -1,5 +1,12 @@
 //! Row partition: every tree node owns a contiguous range of one shared index array (LightGBM's
 //! `DataPartition`). Splitting a node is stable, so each side keeps ascending row order.
+use crate::par;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// Nodes with at least this many rows are split in parallel chunks (same result as sequential).
+const PARALLEL_MIN_ROWS: usize = 1 << 15;
+/// Rows per chunk of a parallel split.
+const SPLIT_CHUNK: usize = 1 << 13;
 
 /// Row indices grouped by node; `ranges[node] = (begin, len)` into `indices`.
 #[derive(Debug, Clone, Default)]
@@ -35,21 +42,37 @@ impl RowPartition {
 
     /// Moves the rows of `node` into `left` (where `go_left` holds) and `right`, preserving order.
     /// Returns the two row counts.
-    pub fn split(&mut self, node: usize, left: usize, right: usize, go_left: impl Fn(u32) -> bool) -> (usize, usize) {
+    pub fn split(
+        &mut self,
+        node: usize,
+        left: usize,
+        right: usize,
+        go_left: impl Fn(u32) -> bool + Sync,
+    ) -> (usize, usize) {
         let (begin, len) = self.ranges[node];
         let slice = &mut self.indices[begin..begin + len];
-        // Branch-free: every row is written to both sides, only the matching cursor advances.
-        self.scratch.resize(len + 1, 0);
-        let (mut w, mut s) = (0, 0);
-        for i in 0..len {
-            let r = slice[i];
-            let l = go_left(r) as usize;
-            slice[w] = r;
-            self.scratch[s] = r;
-            w += l;
-            s += 1 - l;
-        }
-        slice[w..].copy_from_slice(&self.scratch[..s]);
+        let w = if len >= PARALLEL_MIN_ROWS && par::num_threads() > 1 {
+            // Each chunk is split stably on its own, then lefts and rights are concatenated in
+            // chunk order: exactly the sequential result.
+            let lefts: Vec<AtomicUsize> = (0..len.div_ceil(SPLIT_CHUNK)).map(|_| AtomicUsize::new(0)).collect();
+            par::for_each_chunk_mut(slice, SPLIT_CHUNK, true, |i, c| {
+                let mut scratch = Vec::new();
+                lefts[i].store(stable_split(c, &mut scratch, &go_left), Ordering::Relaxed);
+            });
+            let counts: Vec<usize> = lefts.into_iter().map(AtomicUsize::into_inner).collect();
+            self.scratch.clear();
+            for (c, &n) in slice.chunks(SPLIT_CHUNK).zip(&counts) {
+                self.scratch.extend_from_slice(&c[..n]);
+            }
+            let w = self.scratch.len();
+            for (c, &n) in slice.chunks(SPLIT_CHUNK).zip(&counts) {
+                self.scratch.extend_from_slice(&c[n..]);
+            }
+            slice.copy_from_slice(&self.scratch);
+            w
+        } else {
+            stable_split(slice, &mut self.scratch, &go_left)
+        };
         let need = left.max(right) + 1;
         if self.ranges.len() < need {
             self.ranges.resize(need, (0, 0));
@@ -58,6 +81,23 @@ impl RowPartition {
         self.ranges[right] = (begin + w, len - w);
         (w, len - w)
     }
+}
+
+/// Stable in-place split of `slice` (rights staged in `scratch`); returns the number of lefts.
+fn stable_split(slice: &mut [u32], scratch: &mut Vec<u32>, go_left: &impl Fn(u32) -> bool) -> usize {
+    // Branch-free: every row is written to both sides, only the matching cursor advances.
+    scratch.resize(slice.len() + 1, 0);
+    let (mut w, mut s) = (0, 0);
+    for i in 0..slice.len() {
+        let r = slice[i];
+        let l = go_left(r) as usize;
+        slice[w] = r;
+        scratch[s] = r;
+        w += l;
+        s += 1 - l;
+    }
+    slice[w..].copy_from_slice(&scratch[..s]);
+    w
 }
 
 #[cfg(test)]
@@ -79,6 +119,16 @@ mod tests {
         }
         union.sort_unstable();
         assert_eq!(union, before);
+        // A node large enough for the chunked path gives the same order as the sequential split.
+        let mut big = RowPartition::new();
+        big.reset((0..100_000u32).filter(|r| r % 5 != 1));
+        let want: Vec<u32> = {
+            let rows = big.rows(0);
+            let (l, r): (Vec<u32>, Vec<u32>) = rows.iter().partition(|&&r| (r / 7) % 3 == 0);
+            l.into_iter().chain(r).collect()
+        };
+        big.split(0, 1, 2, |r| (r / 7) % 3 == 0);
+        assert_eq!([big.rows(1), big.rows(2)].concat(), want);
         assert!(p.rows(3).iter().all(|&r| (r * 7) % 5 < 2 && r < 50));
     }
 }

@@ -36,19 +36,43 @@ impl Node {
     /// The child a raw value goes to.
     #[inline]
     pub fn next(&self, v: f32) -> u32 {
-        let left = if v.is_nan() { self.default_left } else { v <= self.threshold };
-        if left {
-            self.left
-        } else {
-            self.right
-        }
+        // Branch-free: `v <= t` is false for NaN; the select compiles to a conditional move.
+        let left = (v <= self.threshold) | (v.is_nan() & self.default_left);
+        [self.right, self.left][left as usize]
     }
 }
 
-/// A regression tree stored as a flat node array (node 0 is the root).
+/// A regression tree stored as a flat node array (node 0 is the root; children always come after
+/// their parent, which deserialization checks so that corrupt bytes cannot cause loops or panics).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "RawTree")]
 pub struct Tree {
     pub nodes: Vec<Node>,
+}
+
+/// Unchecked serialized form of a [`Tree`].
+#[derive(Deserialize)]
+struct RawTree {
+    nodes: Vec<Node>,
+}
+
+impl TryFrom<RawTree> for Tree {
+    type Error = String;
+    fn try_from(raw: RawTree) -> Result<Self, String> {
+        if raw.nodes.is_empty() {
+            return Err("tree has no nodes".into());
+        }
+        let n = raw.nodes.len() as u64;
+        for (i, node) in raw.nodes.iter().enumerate() {
+            let leaf = node.left == LEAF && node.right == LEAF;
+            let ok = |c: u32| (c as u64) > i as u64 && (c as u64) < n;
+            let valid = leaf || (ok(node.left) && ok(node.right));
+            if !valid {
+                return Err(format!("node {i} has invalid children {} / {}", node.left, node.right));
+            }
+        }
+        Ok(Tree { nodes: raw.nodes })
+    }
 }
 
 impl Tree {
@@ -80,17 +104,19 @@ impl Tree {
         self.nodes.iter().filter(|n| n.is_leaf()).count()
     }
 
-    /// Number of edges on the longest root-to-leaf path.
+    /// Number of edges on the longest root-to-leaf path (children follow parents, so one pass).
     pub fn depth(&self) -> usize {
-        fn go(t: &Tree, i: usize) -> usize {
-            let n = &t.nodes[i];
-            if n.is_leaf() {
-                0
-            } else {
-                1 + go(t, n.left as usize).max(go(t, n.right as usize))
-            }
+        let mut d = vec![0usize; self.nodes.len()];
+        for (i, n) in self.nodes.iter().enumerate().filter(|(_, n)| !n.is_leaf()) {
+            d[n.left as usize] = d[i] + 1;
+            d[n.right as usize] = d[i] + 1;
         }
-        go(self, 0)
+        d.into_iter().max().unwrap_or(0)
+    }
+
+    /// Largest feature index used by a split (`None` for a single leaf).
+    pub fn max_feature(&self) -> Option<u32> {
+        self.nodes.iter().filter(|n| !n.is_leaf()).map(|n| n.feature).max()
     }
 
     /// Adds this tree's split gains (or split counts) into `out[feature]`.
@@ -101,14 +127,88 @@ impl Tree {
     }
 }
 
+/// Prediction layout of a [`Tree`]: leaves loop to themselves, so every row takes exactly `depth`
+/// branch-free steps and several rows can be walked in lockstep (memory-level parallelism).
+pub(crate) struct FlatTree {
+    nodes: Vec<FlatNode>,
+    values: Vec<f32>,
+    depth: usize,
+}
+
+#[derive(Clone, Copy)]
+struct FlatNode {
+    threshold: f32,
+    feature: u32,
+    left: u32,
+    right: u32,
+    default_left: bool,
+}
+
+/// Rows walked together through one tree.
+const LOCKSTEP: usize = 8;
+
+impl FlatTree {
+    pub(crate) fn new(t: &Tree) -> Self {
+        let nodes = t
+            .nodes
+            .iter()
+            .enumerate()
+            .map(|(i, n)| {
+                if n.is_leaf() {
+                    FlatNode { threshold: 0.0, feature: 0, left: i as u32, right: i as u32, default_left: true }
+                } else {
+                    FlatNode { threshold: n.threshold, feature: n.feature, left: n.left, right: n.right, default_left: n.default_left }
+                }
+            })
+            .collect();
+        FlatTree { nodes, values: t.nodes.iter().map(|n| n.value).collect(), depth: t.depth() }
+    }
+
+    #[inline(always)]
+    fn step(&self, i: u32, x: &ColMajor<'_>, row: usize) -> u32 {
+        let n = &self.nodes[i as usize];
+        let v = x.get(row, n.feature as usize);
+        let left = (v <= n.threshold) | (v.is_nan() & n.default_left);
+        if left {
+            n.left
+        } else {
+            n.right
+        }
+    }
+
+    /// Output for one row.
+    #[inline]
+    pub(crate) fn predict_row(&self, x: &ColMajor<'_>, row: usize) -> f32 {
+        let mut i = 0;
+        for _ in 0..self.depth {
+            i = self.step(i, x, row);
+        }
+        self.values[i as usize]
+    }
+
+    /// `out[k] += tree(x_{start + k})`, `LOCKSTEP` rows at a time.
+    fn add_block(&self, x: &ColMajor<'_>, start: usize, out: &mut [f64]) {
+        for (c, chunk) in out.chunks_mut(LOCKSTEP).enumerate() {
+            let row0 = start + c * LOCKSTEP;
+            let mut idx = [0u32; LOCKSTEP];
+            for _ in 0..self.depth {
+                for (k, i) in idx.iter_mut().enumerate().take(chunk.len()) {
+                    *i = self.step(*i, x, row0 + k);
+                }
+            }
+            for (o, &i) in chunk.iter_mut().zip(&idx) {
+                *o += self.values[i as usize] as f64;
+            }
+        }
+    }
+}
+
 /// `out[i] += Σ_t trees[t](x_i)` (summed in tree order in f64), blocks of rows in parallel.
 pub(crate) fn add_predictions(trees: &[Tree], x: &ColMajor<'_>, out: &mut [f64]) {
+    let flat: Vec<FlatTree> = trees.iter().map(FlatTree::new).collect();
     par::for_each_chunk_mut(out, PREDICT_BLOCK, true, |blk, chunk| {
-        let start = blk * PREDICT_BLOCK;
-        for t in trees {
-            for (k, o) in chunk.iter_mut().enumerate() {
-                *o += t.predict_row(x, start + k) as f64;
-            }
+        for t in &flat {
+            t.add_block(x, blk * PREDICT_BLOCK, chunk);
         }
     });
 }
@@ -116,6 +216,14 @@ pub(crate) fn add_predictions(trees: &[Tree], x: &ColMajor<'_>, out: &mut [f64])
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn corrupt_trees_are_rejected() {
+        let cyclic = r#"{"nodes":[{"feature":0,"threshold":0.5,"default_left":true,"left":0,"right":1,"value":0.0,"gain":0.0,"cover":1.0},
+            {"feature":0,"threshold":0.0,"default_left":true,"left":4294967295,"right":4294967295,"value":1.0,"gain":0.0,"cover":1.0}]}"#;
+        assert!(serde_json::from_str::<Tree>(cyclic).unwrap_err().to_string().contains("invalid children"));
+        assert!(serde_json::from_str::<Tree>(r#"{"nodes":[]}"#).is_err());
+    }
 
     #[test]
     fn routes_values_and_missing() {
@@ -128,6 +236,11 @@ mod tests {
         let data = [0.2f32, 0.5, 0.7, f32::NAN];
         let x = ColMajor::new(&data, 4).unwrap();
         assert_eq!(t.predict(&x), vec![-1.0, -1.0, 1.0, 1.0]);
+        let mut out = vec![0.5f64; 4];
+        add_predictions(&[t.clone(), t.clone()], &x, &mut out);
+        assert_eq!(out, vec![-1.5, -1.5, 2.5, 2.5]);
+        let flat = FlatTree::new(&t);
+        assert_eq!((0..4).map(|r| flat.predict_row(&x, r)).collect::<Vec<_>>(), t.predict(&x));
         assert_eq!((t.n_leaves(), t.depth()), (2, 1));
     }
 }

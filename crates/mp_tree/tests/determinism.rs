@@ -47,7 +47,7 @@ fn sequential_and_parallel_builds_agree() {
 }
 
 #[cfg(all(target_arch = "x86_64", target_os = "linux"))]
-const GOLDEN: (u64, u64) = (2_083_378_535_434_471_578, 15_632_599_403_607_611_822);
+const GOLDEN: (u64, u64) = (7_452_393_474_468_456_779, 15_632_599_403_607_611_822);
 
 #[cfg(feature = "parallel")]
 #[test]

@@ -172,3 +172,46 @@ fn constant_features_give_a_single_leaf() {
     assert!(m.trees().iter().all(|t| t.nodes.len() == 1));
     assert!(m.predict(ColMajor::new(&x, 100).unwrap()).unwrap().iter().all(|&p| (p - 0.5).abs() < 1e-6));
 }
+
+#[test]
+fn corrupt_model_bytes_error_instead_of_panicking() {
+    let d = nonlinear(300, 5, 10);
+    let m = fit(&d, GbtParams { n_estimators: 3, max_depth: 2, ..GbtParams::default() });
+    let json = serde_json::to_string(&m).unwrap();
+    // Point the first root split at a feature the model does not have.
+    let mut v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    v["trees"][0]["nodes"][0]["feature"] = 77.into();
+    let model: GbtModel = serde_json::from_value(v).unwrap();
+    assert_eq!(model.predict(d.view()).unwrap_err().code(), ErrorCode::Deserialize);
+    let swapped = json.replacen("\"left\":1,", "\"left\":0,", 1);
+    assert!(serde_json::from_str::<GbtModel>(&swapped).is_err());
+}
+
+#[test]
+fn odd_inputs_do_not_panic() {
+    // all-NaN, infinite and constant columns, two rows, tiny max_bin, subsample of a tiny set
+    let n = 6;
+    let x: Vec<f32> = [
+        [f32::NAN; 6],
+        [f32::INFINITY, f32::NEG_INFINITY, 0.0, 1.0, f32::INFINITY, -1.0],
+        [3.0; 6],
+        [0.1, 0.2, 0.3, 0.4, 0.5, 0.6],
+    ]
+    .concat();
+    let y = [0.0f32, 1.0, 0.0, 1.0, 1.0, 0.0];
+    let xm = ColMajor::new(&x, n).unwrap();
+    for p in [
+        GbtParams::default(),
+        GbtParams { max_bin: 2, min_child_weight: 0.0, ..GbtParams::default() },
+        GbtParams { subsample: 0.01, colsample_bytree: 0.1, ..GbtParams::default() },
+        GbtParams { grow_policy: "lossguide".into(), max_leaves: 4, max_depth: 0, min_child_weight: 0.0, ..GbtParams::default() },
+    ] {
+        let m = fit_gbt(xm, &y, &p.check().unwrap(), Some((xm, &y)), &mut NoopObserver).unwrap();
+        assert!(m.predict(xm).unwrap().iter().all(|v| v.is_finite()));
+    }
+    let two = [1.0f32, 2.0];
+    let m = fit_gbt(ColMajor::new(&two, 2).unwrap(), &[0.0, 1.0], &GbtParams::default().check().unwrap(), None, &mut NoopObserver);
+    assert!(m.is_ok());
+    let f = mp_tree::fit_forest(xm, &y, &mp_tree::ForestParams::default().check().unwrap(), &mut NoopObserver).unwrap();
+    assert!(f.predict(xm).unwrap().iter().all(|v| (0.0..=1.0).contains(v)));
+}

@@ -23,3 +23,36 @@ export function withSeed<T>(y: Argv<T>): Argv<T & { seed: number }> {
     T & { seed: number }
   >;
 }
+
+export interface DataOptions {
+  source: 'synthetic' | 'csv' | 'movielens';
+  data?: string;
+  users?: number;
+  movies?: number;
+  interactions?: number;
+}
+
+/** Where the data comes from: generated (sizes by mode or flags), a CSV directory, or MovieLens 100K. */
+export function withData<T>(y: Argv<T>): Argv<T & DataOptions> {
+  return y
+    .option('source', { choices: ['synthetic', 'csv', 'movielens'] as const, default: 'synthetic' as const, describe: 'Data source' })
+    .option('data', { type: 'string', describe: 'Directory of users.csv/movies.csv/ratings.csv (csv) or the MovieLens 100K files (movielens)' })
+    .option('users', { type: 'number', describe: 'Synthetic: number of users (default by --mode)' })
+    .option('movies', { type: 'number', describe: 'Synthetic: number of movies (default by --mode)' })
+    .option('interactions', { type: 'number', describe: 'Synthetic: number of interactions (default by --mode)' }) as Argv<T & DataOptions>;
+}
+
+export interface SplitOptions {
+  split: 'random' | 'user-overlap' | 'temporal';
+  'test-fraction': number;
+}
+
+export function withSplit<T>(y: Argv<T>): Argv<T & SplitOptions> {
+  return y
+    .option('split', { choices: ['random', 'user-overlap', 'temporal'] as const, default: 'user-overlap' as const, describe: 'Train/test split' })
+    .option('test-fraction', { type: 'number', default: 0.2, describe: 'Share of interactions held out for testing' }) as Argv<T & SplitOptions>;
+}
+
+export function withOut<T>(y: Argv<T>, what: string, fallback: string): Argv<T & { out: string }> {
+  return y.option('out', { type: 'string', default: fallback, describe: what }) as Argv<T & { out: string }>;
+}

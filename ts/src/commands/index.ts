@@ -1,4 +1,8 @@
 import { checkCommand } from './check.js';
+import { evaluateCommand } from './evaluate.js';
+import { generateCommand } from './generate.js';
 import { infoCommand } from './info.js';
+import { predictCommand } from './predict.js';
+import { runCommandModule, trainCommand } from './run.js';
 
-export const commands = [checkCommand, infoCommand];
+export const commands = [runCommandModule, generateCommand, trainCommand, evaluateCommand, predictCommand, checkCommand, infoCommand];

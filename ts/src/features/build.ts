@@ -131,6 +131,16 @@ export function featuresForPairs(ds: Dataset, fitted: FittedFeatures, pairs: Pai
   return x;
 }
 
+/** The fitted pipeline restricted to the feature columns `keep` (after selection), in that order. */
+export function restrict(f: FittedFeatures, keep: number[]): FittedFeatures {
+  return {
+    ...f,
+    names: keep.map((j) => f.names[j] as string),
+    defs: keep.map((j) => f.defs[j] as FeatureDef),
+    medians: Float32Array.from(keep, (j) => f.medians[j] as number),
+  };
+}
+
 /** A copy of the table's features with NaN replaced by the fitted medians (for logistic regression). */
 export function imputed(t: FeatureTable, med: Float32Array): Float32Array {
   const x = Float32Array.from(t.x);

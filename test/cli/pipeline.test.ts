@@ -1,0 +1,90 @@
+/** The pipeline commands end to end as a user runs them: run (quick), generate -> train -> evaluate -> predict. */
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { cli } from './cli.test.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'mp-cli-'));
+after(() => rmSync(tmp, { recursive: true, force: true }));
+
+describe('moviepref pipeline commands', () => {
+  const quick = join(tmp, 'quick');
+
+  it('run --mode quick --json: three models, Bayes-optimal reference, artifacts on disk', () => {
+    const r = cli(['run', '--mode', 'quick', '--json', '--out', quick, '--seed', '7']);
+    assert.equal(r.code, 0, r.stderr);
+    const doc = JSON.parse(r.stdout);
+    assert.equal(doc.schema, 'moviepref.run/1');
+    assert.equal(doc.models.length, 3);
+    assert.ok(doc.bayes_auc > 0.6 && doc.bayes_auc < 1);
+    for (const m of doc.models) assert.ok(m.test_auc > 0.6 && m.test_auc <= doc.bayes_auc + 0.02, `${m.name} ${m.test_auc} vs Bayes ${doc.bayes_auc}`);
+    for (const f of ['manifest.json', 'report.html', 'report.json']) assert.ok(existsSync(join(quick, f)), f);
+    assert.match(r.stderr, /grid search/, 'progress goes to stderr');
+  });
+
+  it('predict ranks candidate movies for a user from the artifacts (--json)', () => {
+    const r = cli(['predict', '--model', quick, '--user', '1', '--movies', '1,2,3,4,5', '--json', '--hour', '21']);
+    assert.equal(r.code, 0, r.stderr);
+    const doc = JSON.parse(r.stdout);
+    assert.equal(doc.predictions.length, 5);
+    const p = doc.predictions.map((x: { probability: number }) => x.probability);
+    assert.deepEqual(p, [...p].sort((a: number, b: number) => b - a));
+    const again = JSON.parse(cli(['predict', '--model', quick, '--user', '1', '--movies', '1,2,3,4,5', '--json', '--hour', '21', '--backend', 'wasm']).stdout);
+    again.predictions.forEach((x: { probability: number }, i: number) => assert.ok(Math.abs(x.probability - p[i]) < 1e-6));
+  });
+
+  it('predict errors name the problem', () => {
+    const unknownUser = cli(['predict', '--model', quick, '--user', '99999', '--json']);
+    assert.equal(unknownUser.code, 2);
+    assert.match(JSON.parse(unknownUser.stdout).error.message, /unknown user 99999/);
+    const badIds = cli(['predict', '--model', quick, '--user', '1', '--movies', '1,x']);
+    assert.equal(badIds.code, 2);
+    assert.match(badIds.stderr, /--movies: "x"/);
+    const noDir = cli(['predict', '--model', join(tmp, 'nope'), '--user', '1']);
+    assert.equal(noDir.code, 1);
+    assert.match(noDir.stderr, /IO.*manifest.json/);
+  });
+
+  it('generate -> train from CSV -> evaluate on the same files', () => {
+    const data = join(tmp, 'csv');
+    const art = join(tmp, 'csv-art');
+    const g = cli(['generate', '--mode', 'demo', '--out', data, '--seed', '3', '--json']);
+    assert.equal(g.code, 0, g.stderr);
+    assert.ok(JSON.parse(g.stdout).interactions > 0);
+    const t = cli(['train', '--data', data, '--mode', 'demo', '--out', art, '--json', '--split', 'temporal']);
+    assert.equal(t.code, 0, t.stderr);
+    assert.ok(JSON.parse(t.stdout).bayes_auc > 0.5, 'p_like survives the CSV round trip');
+    const e = cli(['evaluate', '--model', art, '--source', 'csv', '--data', data, '--json']);
+    assert.equal(e.code, 0, e.stderr);
+    const doc = JSON.parse(e.stdout);
+    assert.equal(doc.models.length, 3);
+    assert.equal(doc.models[0].skipped_unknown, 0);
+  });
+
+  it('a malformed CSV is an INVALID_DATA error naming file, line and column', () => {
+    const data = join(tmp, 'bad');
+    assert.equal(cli(['generate', '--mode', 'demo', '--out', data]).code, 0);
+    const ratings = join(data, 'ratings.csv');
+    const lines = readFileSync(ratings, 'utf8').split('\n');
+    const header = (lines[0] as string).split(',');
+    const col = header.indexOf('rating');
+    const cells = (lines[3] as string).split(',');
+    cells[col] = 'six';
+    lines[3] = cells.join(',');
+    writeFileSync(ratings, lines.join('\n'));
+    const r = cli(['train', '--data', data, '--mode', 'demo', '--out', join(tmp, 'bad-art'), '--json']);
+    assert.equal(r.code, 1);
+    const err = JSON.parse(r.stdout).error;
+    assert.equal(err.code, 'INVALID_DATA');
+    assert.match(err.message, /ratings\.csv.*line 4.*rating/);
+    assert.ok(!existsSync(join(tmp, 'bad-art')), 'no partial artifacts');
+  });
+
+  it('bad flags are usage errors', () => {
+    assert.equal(cli(['run', '--mode', 'huge']).code, 2);
+    assert.equal(cli(['run', '--source', 'csv']).code, 2);
+    assert.equal(cli(['run', '--test-fraction', '1.5', '--mode', 'demo', '--out', join(tmp, 'x')]).code, 2);
+  });
+});

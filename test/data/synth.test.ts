@@ -1,0 +1,117 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { MlError } from '../../ts/src/engine/errors.js';
+import { popcount } from '../../ts/src/data/genres.js';
+import { SIZES, generateDataset } from '../../ts/src/data/synth.js';
+import { auc } from './auc.js';
+
+const demo = generateDataset({ ...SIZES.demo, seed: 7 });
+const full = generateDataset({ ...SIZES.full, seed: 42 });
+
+describe('synthetic generator', () => {
+  it('is deterministic per seed and differs across seeds', () => {
+    const again = generateDataset({ ...SIZES.demo, seed: 7 });
+    assert.deepEqual(again, demo);
+    const other = generateDataset({ ...SIZES.demo, seed: 8 });
+    assert.notDeepEqual(other.interactions.user, demo.interactions.user);
+    assert.notDeepEqual(other.users.age, demo.users.age);
+    assert.notDeepEqual(other.interactions.pTrue, demo.interactions.pTrue);
+  });
+
+  it('honors the requested sizes and the schema ranges', () => {
+    for (const size of [SIZES.demo, { users: 37, movies: 11, interactions: 123 }]) {
+      const ds = size === SIZES.demo ? demo : generateDataset({ ...size, seed: 1 });
+      const { users: u, movies: m, interactions: r } = ds;
+      assert.equal(ds.source, 'synthetic');
+      assert.equal(u.n, size.users);
+      assert.equal(m.n, size.movies);
+      assert.equal(r.n, size.interactions);
+      for (const a of [u.id, u.age, u.signupDay, u.favoriteGenres, u.activity, u.gender.codes, u.subscription.codes]) assert.equal(a.length, u.n);
+      for (const a of [m.id, m.genres, m.releaseYear, m.imdbRating, m.castPopularity, m.budget.codes]) assert.equal(a.length, m.n);
+      for (const a of [r.user, r.movie, r.rating, r.liked, r.timestamp, r.hour, r.device.codes]) assert.equal(a.length, r.n);
+      assert.equal(r.pTrue?.length, r.n);
+      assert.ok(ds.genres.length >= 18 && ds.genres.length <= 32);
+      assert.equal(new Set(u.id).size, u.n);
+      const userIds = new Set(u.id);
+      const movieIds = new Set(m.id);
+      for (let i = 0; i < u.n; i++) {
+        assert.ok(u.age[i]! >= 18 && u.age[i]! <= 75, `age ${u.age[i]}`);
+        const k = popcount(u.favoriteGenres[i]!);
+        assert.ok(k >= 1 && k <= 3);
+        assert.ok(u.activity[i]! > 0 && u.activity[i]! < 1);
+      }
+      for (let i = 0; i < m.n; i++) {
+        assert.ok(m.releaseYear[i]! >= 1950 && m.releaseYear[i]! <= 2024);
+        assert.ok(m.imdbRating[i]! >= 0 && m.imdbRating[i]! <= 10);
+        assert.ok(m.castPopularity[i]! >= 0 && m.castPopularity[i]! <= 1);
+        const k = popcount(m.genres[i]!);
+        assert.ok(k >= 1 && k <= 3);
+      }
+      for (let i = 0; i < r.n; i++) {
+        assert.ok(userIds.has(r.user[i]!) && movieIds.has(r.movie[i]!));
+        assert.ok(Number.isInteger(r.rating[i]) && r.rating[i]! >= 1 && r.rating[i]! <= 5);
+        assert.equal(r.liked[i], r.rating[i]! >= 4 ? 1 : 0);
+        assert.ok(Number.isInteger(r.hour[i]) && r.hour[i]! >= 0 && r.hour[i]! <= 23);
+        assert.ok(r.pTrue![i]! > 0 && r.pTrue![i]! < 1);
+        assert.ok(r.device.codes[i]! >= 0);
+      }
+    }
+  });
+
+  it('places every interaction after the user signup and the movie release, inside the window', () => {
+    for (const ds of [demo, full]) {
+      const { users: u, movies: m, interactions: r } = ds;
+      const uRow = new Map(Array.from(u.id, (id, i) => [id, i]));
+      const mRow = new Map(Array.from(m.id, (id, i) => [id, i]));
+      const { startDay, endDay } = ds.meta.window as { startDay: number; endDay: number };
+      for (let i = 0; i < r.n; i++) {
+        const t = r.timestamp[i]!;
+        assert.ok(t >= u.signupDay[uRow.get(r.user[i]!)!]! * 86400, `row ${i} before signup`);
+        assert.ok(new Date(t * 1000).getUTCFullYear() >= m.releaseYear[mRow.get(r.movie[i]!)!]!, `row ${i} before release`);
+        assert.ok(t >= startDay * 86400 && t < endDay * 86400);
+        assert.equal(new Date(t * 1000).getUTCHours(), r.hour[i]);
+      }
+    }
+  });
+
+  it('has a like rate of 45-60% and a Bayes-optimal AUC of 0.75-0.85 (full size, seed 42)', (t) => {
+    const r = full.interactions;
+    let liked = 0;
+    let p = 0;
+    for (let i = 0; i < r.n; i++) (liked += r.liked[i]!), (p += r.pTrue![i]!);
+    const rate = liked / r.n;
+    const bayes = auc(r.pTrue!, r.liked);
+    t.diagnostic(`full seed 42: like rate ${rate.toFixed(4)}, mean pTrue ${(p / r.n).toFixed(4)}, Bayes-optimal AUC ${bayes.toFixed(4)}`);
+    assert.ok(rate >= 0.45 && rate <= 0.6, `like rate ${rate}`);
+    assert.ok(Math.abs(p / r.n - rate) < 0.01);
+    assert.ok(bayes >= 0.75 && bayes <= 0.85, `AUC ${bayes}`);
+    for (const seed of [1, 2]) {
+      const q = generateDataset({ ...SIZES.quick, seed }).interactions;
+      let l = 0;
+      for (let i = 0; i < q.n; i++) l += q.liked[i]!;
+      t.diagnostic(`quick seed ${seed}: like rate ${(l / q.n).toFixed(4)}, Bayes AUC ${auc(q.pTrue!, q.liked).toFixed(4)}`);
+      assert.ok(l / q.n >= 0.42 && l / q.n <= 0.63);
+    }
+  });
+
+  it('hides signal in user x movie interactions (declared favorite genres)', (t) => {
+    const { users: u, movies: m, interactions: r } = full;
+    const uRow = new Map(Array.from(u.id, (id, i) => [id, i]));
+    const mRow = new Map(Array.from(m.id, (id, i) => [id, i]));
+    const match = Float64Array.from({ length: r.n }, (_, i) => {
+      const g = m.genres[mRow.get(r.movie[i]!)!]!;
+      return popcount(g & u.favoriteGenres[uRow.get(r.user[i]!)!]!) / popcount(g);
+    });
+    const a = auc(match, r.liked);
+    t.diagnostic(`AUC of the declared genre match alone: ${a.toFixed(4)}`);
+    assert.ok(a > 0.56, `genre-match AUC ${a}`);
+  });
+
+  it('rejects invalid options with INVALID_ARGUMENT', () => {
+    const bad = [{ users: 0 }, { movies: -1 }, { interactions: 1.5 }, { seed: -3 }, { seed: Number.NaN }];
+    for (const b of bad) {
+      assert.throws(() => generateDataset({ ...SIZES.demo, seed: 1, ...b }), (e: unknown) => e instanceof MlError && e.code === 'INVALID_ARGUMENT');
+    }
+    assert.equal(generateDataset({ users: 3, movies: 2, interactions: 0, seed: 1 }).interactions.n, 0);
+  });
+});

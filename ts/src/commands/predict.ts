@@ -1,0 +1,46 @@
+/** `moviepref predict`: a user + candidate movies -> movies ranked by P(like), from saved artifacts. */
+import type { CommandModule } from 'yargs';
+import { loadPipeline, type Prediction } from '../artifacts/pipeline.js';
+import { type GlobalOptions, withGlobals } from '../cli/options.js';
+import { runCommand } from '../cli/run.js';
+import { MlError } from '../engine/errors.js';
+
+type Args = GlobalOptions & { model: string; user: number; movies?: string; top: number; threshold: number; 'model-name'?: string; hour?: number; device?: string };
+
+function parseIds(s: string): number[] {
+  return s.split(',').map((t) => {
+    const v = Number(t.trim());
+    if (!Number.isInteger(v)) throw new MlError('INVALID_ARGUMENT', `--movies: ${JSON.stringify(t)} is not an integer movie id`);
+    return v;
+  });
+}
+
+export const predictCommand: CommandModule<object, Args> = {
+  command: 'predict',
+  describe: 'Rank candidate movies for a user with a saved model (artifacts from run/train)',
+  builder: (y) =>
+    withGlobals(y)
+      .option('model', { type: 'string', demandOption: true, describe: 'Artifacts directory written by run/train' })
+      .option('user', { type: 'number', demandOption: true, describe: 'User id' })
+      .option('movies', { type: 'string', describe: 'Comma-separated candidate movie ids (default: all movies)' })
+      .option('top', { type: 'number', default: 10, describe: 'How many to show (0 = all)' })
+      .option('threshold', { type: 'number', default: 0.5, describe: 'P(like) at or above which a movie counts as liked' })
+      .option('model-name', { type: 'string', describe: 'Which saved model (default: the best one)' })
+      .option('hour', { type: 'number', describe: 'Hour of day of the recommendation (default: now, UTC)' })
+      .option('device', { type: 'string', describe: 'Device of the session (e.g. tv, mobile)' }) as never,
+  handler: (argv) =>
+    runCommand(
+      argv,
+      'moviepref.predict/1',
+      async () => {
+        if (!(argv.threshold >= 0 && argv.threshold <= 1)) throw new MlError('INVALID_ARGUMENT', `--threshold must be in [0, 1], got ${argv.threshold}`);
+        if (!Number.isInteger(argv.top) || argv.top < 0) throw new MlError('INVALID_ARGUMENT', `--top must be a non-negative integer, got ${argv.top}`);
+        if (argv.hour !== undefined && !(Number.isInteger(argv.hour) && argv.hour >= 0 && argv.hour <= 23)) throw new MlError('INVALID_ARGUMENT', `--hour must be 0-23, got ${argv.hour}`);
+        const p = loadPipeline(argv.model, { backend: argv.backend });
+        const ranked = p.predict({ userId: argv.user, movieIds: argv.movies ? parseIds(argv.movies) : undefined, threshold: argv.threshold, model: argv['model-name'], hour: argv.hour, device: argv.device });
+        return { user: argv.user, model: argv['model-name'] ?? p.manifest.best_model, threshold: argv.threshold, predictions: argv.top ? ranked.slice(0, argv.top) : ranked };
+      },
+      (r: { user: number; model: string; predictions: Prediction[] }) =>
+        [`user ${r.user}, model ${r.model}`, ...r.predictions.map((x, i) => `${String(i + 1).padStart(3)}. [${x.liked ? 'like' : '    '}] ${x.probability.toFixed(4)}  ${x.movieId}  ${x.title}`)].join('\n'),
+    ),
+};

@@ -1,0 +1,73 @@
+/** report.html: one self-contained page (inline CSS + SVG, no scripts) rendered from report.json. */
+import { barChart, confusionChart, esc, lineChart, type Series } from './svg.js';
+import type { RunReport } from './types.js';
+
+const f = (v: number | undefined, d = 4) => (v === undefined || Number.isNaN(v) ? '-' : v.toFixed(d));
+
+function comparisonTable(r: RunReport): string {
+  const cols = ['roc_auc', 'log_loss', 'accuracy', 'precision', 'recall', 'f1', 'fpr', 'fnr', 'brier', 'ece'] as const;
+  const head = `<tr><th>model</th><th>CV AUC (mean ± std)</th>${cols.map((c) => `<th>test ${c}</th>`).join('')}<th>configs</th><th>search s</th></tr>`;
+  const rows = r.models
+    .map((m) => `<tr${m.name === r.best_model ? ' class="best"' : ''}><td>${esc(m.name)}</td><td>${f(m.cv.roc_auc?.mean)} ± ${f(m.cv.roc_auc?.std)}</td>` +
+      `${cols.map((c) => `<td>${f(m.test[c])}</td>`).join('')}<td>${m.configs_evaluated}</td><td>${f(m.search_seconds, 1)}</td></tr>`)
+    .join('');
+  const bayes = r.bayes_auc === null ? '' : `<tr class="ref"><td>Bayes-optimal (true probabilities)</td><td></td><td>${f(r.bayes_auc)}</td>${cols.slice(1).map(() => '<td></td>').join('')}<td></td><td></td></tr>`;
+  return `<table>${head}${rows}${bayes}</table>`;
+}
+
+function charts(r: RunReport): string {
+  const roc: Series[] = r.models.map((m) => ({ name: `${m.name} (AUC ${f(m.test.roc_auc, 3)})`, points: m.curve.map((p) => [p.fpr, p.tpr]) }));
+  roc.push({ name: 'random', points: [[0, 0], [1, 1]], dashed: true });
+  const pr: Series[] = r.models.map((m) => ({ name: `${m.name} (AP ${f(m.test.average_precision, 3)})`, points: m.curve.slice(1).map((p) => [p.tpr, p.precision]) }));
+  const cal: Series[] = r.models.map((m) => ({ name: `${m.name} (ECE ${f(m.test.ece, 3)})`, points: m.calibration.map((b) => [b.meanPredicted, b.observedRate]) }));
+  cal.push({ name: 'perfect', points: [[0, 0], [1, 1]], dashed: true });
+  return `<div class="row">${lineChart('ROC curves', 'false positive rate', 'true positive rate', roc)}${lineChart('Precision-recall', 'recall', 'precision', pr)}${lineChart('Calibration', 'predicted P(like)', 'observed like rate', cal)}</div>`;
+}
+
+function modelSections(r: RunReport): string {
+  return r.models
+    .map((m) => `<h3>${esc(m.name)}${m.name === r.best_model ? ' (best)' : ''}</h3><p>best parameters: <code>${esc(JSON.stringify(m.best_params))}</code></p>` +
+      `<div class="row">${confusionChart(`${m.name}: confusion (threshold 0.5)`, m.test.confusion)}` +
+      `${barChart(`${m.name}: ${m.kind === 'logistic' ? '|standardized coefficient|' : 'gain'} importance (top 15)`, m.importance)}` +
+      `${barChart(`${m.name}: permutation importance (test AUC drop)`, m.permutation)}</div>`)
+    .join('');
+}
+
+function errorSection(r: RunReport): string {
+  const e = r.error_analysis;
+  const tables = e.bySegment
+    .map((d) => `<h4>${esc(d.dimension)}</h4><table><tr><th>segment</th><th>n</th><th>like rate</th><th>mean P(like)</th><th>error rate</th></tr>` +
+      d.segments.map((s) => `<tr><td>${esc(s.segment)}</td><td>${s.n}</td><td>${f(s.likeRate, 3)}</td><td>${f(s.meanP, 3)}</td><td>${f(s.errorRate, 3)}</td></tr>`).join('') + '</table>')
+    .join('');
+  return `<p>Overall error rate ${f(e.errorRate, 3)}; confidently wrong: ${e.confidentFalsePositives} predicted ≥ 0.8 but not liked, ${e.confidentFalseNegatives} predicted ≤ 0.2 but liked.</p><div class="grid">${tables}</div>`;
+}
+
+function featureSection(r: RunReport): string {
+  const fs = r.features;
+  const dropped = fs.dropped.length ? `<ul>${fs.dropped.map((d) => `<li>${esc(d.name)}: ${esc(d.reason)}</li>`).join('')}</ul>` : '<p>none</p>';
+  const pairs = fs.correlated_pairs.length
+    ? `<table><tr><th>feature</th><th>feature</th><th>r</th></tr>${fs.correlated_pairs.map((p) => `<tr><td>${esc(p.a)}</td><td>${esc(p.b)}</td><td>${f(p.r, 3)}</td></tr>`).join('')}</table>`
+    : '<p>no pair above |r| = 0.8</p>';
+  const pca = fs.pca.explained.map((v, i) => `PC${i + 1} ${(100 * v).toFixed(1)}% (${fs.pca.top[i]?.features.map((x) => esc(x.name)).join(', ')})`).join('; ');
+  return `<p>${fs.kept} of ${fs.catalogue} features kept.</p><h4>Dropped</h4>${dropped}<h4>Most correlated pairs</h4>${pairs}<h4>PCA of the standardized features</h4><p>${pca}; ${fs.pca.componentsFor90 > 0 ? `${fs.pca.componentsFor90} components` : 'more than the top components'} explain 90% of the variance.</p>`;
+}
+
+export function renderHtml(r: RunReport): string {
+  const d = r.dataset;
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>moviepref report</title><style>
+body{font-family:system-ui,sans-serif;margin:24px;color:#222;max-width:1300px}table{border-collapse:collapse;margin:8px 0}td,th{border:1px solid #ccc;padding:3px 7px;font-size:12px;text-align:right}
+td:first-child,th:first-child{text-align:left}tr.best{background:#eef6ee}tr.ref{color:#666;font-style:italic}.row{display:flex;flex-wrap:wrap;gap:16px;align-items:flex-start}.grid{display:grid;grid-template-columns:repeat(2,1fr);gap:8px}code{font-size:12px}li{margin:3px 0}
+</style></head><body>
+<h1>moviepref: will a user like a movie?</h1>
+<p>${esc(r.created)} · engine ${esc(r.engine.backend)} ${esc(r.engine.version)} · ${esc(JSON.stringify(r.config))}</p>
+<p>Data: ${esc(d.source)}, ${d.users} users, ${d.movies} movies, ${d.interactions} interactions, like rate ${f(d.like_rate, 3)}. Split: ${esc(r.split.kind)}, ${r.split.train} train / ${r.split.test} test${r.split.note ? ` (${esc(r.split.note)})` : ''}.</p>
+<h2>Insights</h2><ul id="insights">${r.insights.map((i) => `<li>${esc(i)}</li>`).join('')}</ul>
+<h2>Model comparison</h2><div id="comparison">${comparisonTable(r)}</div>
+${charts(r)}
+<h2>Models</h2>${modelSections(r)}
+<h2>Error analysis (${esc(r.best_model)})</h2>${errorSection(r)}
+<h2>Features</h2>${featureSection(r)}
+<h2>Timings (s)</h2><p>${Object.entries(r.timings).map(([k, v]) => `${esc(k)} ${v.toFixed(2)}`).join(' · ')}</p>
+</body></html>
+`;
+}
