@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 pub struct LogisticParams {
     pub l2: f64,
     pub max_iter: u64,
-    /// Stop when the gradient norm falls below this.
+    /// Stop when the gradient norm of the MEAN log-loss falls below this (scikit-learn's `tol`).
     pub tol: f64,
     pub fit_intercept: bool,
     /// Standardize features with training mean/std before fitting (stored in the model).
@@ -21,7 +21,7 @@ pub struct LogisticParams {
 
 impl Default for LogisticParams {
     fn default() -> Self {
-        LogisticParams { l2: 1.0, max_iter: 200, tol: 1e-6, fit_intercept: true, standardize: true }
+        LogisticParams { l2: 1.0, max_iter: 200, tol: 1e-4, fit_intercept: true, standardize: true }
     }
 }
 
@@ -74,7 +74,8 @@ pub fn fit_logistic(x: ColMajor, y: &[f32], params: &LogisticValidParams) -> Res
         .alpha(p.l2)
         .with_intercept(p.fit_intercept)
         .max_iterations(p.max_iter)
-        .gradient_tolerance(p.tol)
+        // linfa minimizes the SUMMED loss, whose gradient grows with n: scale so `tol` means the same at any size.
+        .gradient_tolerance(p.tol * n as f64)
         .fit(&Dataset::new(records, targets))
         .map_err(|e| Error::new(ErrorCode::InvalidParam, format!("logistic regression fit failed: {e}")))?;
     // linfa scores its *more frequent* class as positive; flip to score label 1 (sigma(-z) = 1 - sigma(z)).

@@ -14,21 +14,46 @@ pub const MAX_BIN_LIMIT: usize = 255;
 /// Rows sampled (seeded) for computing quantile cuts on large data.
 const CUT_SAMPLE_ROWS: usize = 200_000;
 
-/// A column-major matrix of bin indices plus the per-feature thresholds that produced it.
+/// Features per tile of the bin layout.
+pub const TILE: usize = 4;
+
+/// A matrix of bin indices in feature tiles, plus the per-feature thresholds that produced it.
+///
+/// Features are grouped in tiles of [`TILE`] consecutive features (the last tile may be narrower);
+/// within a tile the bins are stored row by row, so one row's bins of a whole tile share a cache
+/// line. Dense scans read a tile as a stream; gathers over sparse nodes fetch one line per tile
+/// instead of one per feature, with no second copy of the bins.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BinnedMatrix {
     n_rows: usize,
     n_features: usize,
-    /// `bins[j * n_rows + i]` is the bin of row `i`, feature `j`.
+    /// Tile `t` starts at `t * TILE * n_rows`; the bin of row `i`, feature `j` (tile width `w`) is
+    /// at `(j / TILE) * TILE * n_rows + i * w + j % TILE`.
     bins: Vec<u8>,
     /// Sorted, distinct split thresholds per feature (at most `max_bin - 2`).
     cuts: Vec<Vec<f32>>,
     /// Per-feature fingerprint of the binned column (order-free tie-breaking between features).
     fingerprints: Vec<u64>,
-    /// The same bins row by row (`row_major[i * n_features + j]`), for gathering sparse nodes:
-    /// one cache line per row serves every feature. Derived, so not serialized.
-    #[serde(skip)]
-    row_major: Vec<u8>,
+}
+
+/// The bins of one feature, read with the tile stride.
+#[derive(Debug, Clone, Copy)]
+pub struct FeatureBins<'a> {
+    data: &'a [u8],
+    stride: usize,
+}
+
+impl FeatureBins<'_> {
+    /// Bin of row `i`.
+    #[inline(always)]
+    pub fn get(&self, i: usize) -> u8 {
+        self.data[i * self.stride]
+    }
+    /// Hints the CPU to load the line holding row `i`'s bin.
+    #[inline(always)]
+    pub fn prefetch(&self, i: usize) {
+        crate::histogram::prefetch(self.data.get(i * self.stride..).unwrap_or(&[]));
+    }
 }
 
 impl BinnedMatrix {
@@ -43,22 +68,60 @@ impl BinnedMatrix {
         }
         let sample = sample_rows(x.n_rows(), seed);
         let cuts = par::map_indexed(x.n_features(), |j| feature_cuts(x.col(j), sample.as_deref(), max_bin));
+        drop(sample); // transient buffers go before the bins are allocated
         Ok(Self::with_cuts(x, cuts))
     }
 
     /// Bins `x` with previously computed `cuts` (one list per feature).
     pub(crate) fn with_cuts(x: ColMajor<'_>, cuts: Vec<Vec<f32>>) -> Self {
-        let n = x.n_rows();
-        let mut bins = vec![0u8; n * x.n_features()];
-        par::for_each_chunk_mut(&mut bins, n, true, |j, out| {
-            let c = &cuts[j];
-            for (o, &v) in out.iter_mut().zip(x.col(j)) {
-                *o = bin_of(c, v);
-            }
-        });
-        let row_major = transpose(&bins, n, x.n_features());
-        let fingerprints = (0..x.n_features()).map(|j| fingerprint(&cuts[j], &bins[j * n..(j + 1) * n])).collect();
-        BinnedMatrix { n_rows: n, n_features: x.n_features(), bins, cuts, fingerprints, row_major }
+        let (n, f) = (x.n_rows(), x.n_features());
+        let mut bins = vec![0u8; n * f];
+        if n > 0 {
+            // One task per tile; each feature of the tile is read as a stream and binned into its
+            // strided slots, a block of rows at a time (the block's output stays cached).
+            const BLOCK: usize = 1 << 14;
+            par::for_each_chunk_mut(&mut bins, TILE * n, true, |t, out| {
+                let w = out.len() / n;
+                for (b, block) in out.chunks_mut(BLOCK * w).enumerate() {
+                    for (off, j) in (t * TILE..t * TILE + w).enumerate() {
+                        let (c, col) = (&cuts[j], &x.col(j)[b * BLOCK..]);
+                        for (o, &v) in block[off..].iter_mut().step_by(w).zip(col) {
+                            *o = bin_of(c, v);
+                        }
+                    }
+                }
+            });
+        }
+        let mut m = BinnedMatrix { n_rows: n, n_features: f, bins, cuts, fingerprints: Vec::new() };
+        m.fingerprints = (0..f).map(|j| fingerprint(&m.cuts[j], m.feature(j), n)).collect();
+        m
+    }
+
+    /// Width (features) of tile `t`.
+    #[inline]
+    pub fn tile_width(&self, t: usize) -> usize {
+        TILE.min(self.n_features - t * TILE)
+    }
+    /// Number of feature tiles.
+    pub fn n_tiles(&self) -> usize {
+        self.n_features.div_ceil(TILE)
+    }
+    /// The bins of tile `t`, row by row (`tile_width(t)` bytes per row).
+    #[inline]
+    pub fn tile(&self, t: usize) -> &[u8] {
+        let start = t * TILE * self.n_rows;
+        &self.bins[start..start + self.tile_width(t) * self.n_rows]
+    }
+    /// Strided view of feature `j`'s bins.
+    #[inline]
+    pub fn feature(&self, j: usize) -> FeatureBins<'_> {
+        let t = j / TILE;
+        FeatureBins { data: &self.tile(t)[j % TILE..], stride: self.tile_width(t) }
+    }
+    /// Bin of row `i`, feature `j`.
+    #[inline]
+    pub fn bin(&self, i: usize, j: usize) -> u8 {
+        self.feature(j).get(i)
     }
 
     pub fn n_rows(&self) -> usize {
@@ -67,18 +130,10 @@ impl BinnedMatrix {
     pub fn n_features(&self) -> usize {
         self.n_features
     }
-    /// Bins of feature `j`, one per row.
-    pub fn col(&self, j: usize) -> &[u8] {
-        &self.bins[j * self.n_rows..(j + 1) * self.n_rows]
-    }
-    /// Bins of row `i` for every feature (empty after deserialization).
-    #[inline]
-    pub fn row(&self, i: usize) -> &[u8] {
-        &self.row_major[i * self.n_features..(i + 1) * self.n_features]
-    }
-    /// Whether the row-major copy is present.
-    pub fn has_rows(&self) -> bool {
-        self.row_major.len() == self.bins.len()
+    /// Bins of feature `j`, one per row (a copy; hot paths use [`Self::feature`]).
+    pub fn col(&self, j: usize) -> Vec<u8> {
+        let f = self.feature(j);
+        (0..self.n_rows).map(|i| f.get(i)).collect()
     }
     /// A hash of feature `j`'s cuts and bins: equal gains on different features are broken by it,
     /// so the chosen split does not depend on column order.
@@ -99,29 +154,13 @@ impl BinnedMatrix {
     }
 }
 
-/// Column-major `n x f` bins → row-major, in row blocks (parallel under `parallel`).
-fn transpose(bins: &[u8], n: usize, f: usize) -> Vec<u8> {
-    const BLOCK: usize = 4096;
-    let mut out = vec![0u8; n * f];
-    par::for_each_chunk_mut(&mut out, BLOCK * f, true, |blk, chunk| {
-        let start = blk * BLOCK;
-        for j in 0..f {
-            let col = &bins[j * n + start..j * n + start + chunk.len() / f];
-            for (k, &b) in col.iter().enumerate() {
-                chunk[k * f + j] = b;
-            }
-        }
-    });
-    out
-}
-
 /// FNV-1a over the cut bits and (up to 4096 evenly spaced) bins, finished with a SplitMix step.
-fn fingerprint(cuts: &[f32], bins: &[u8]) -> u64 {
+fn fingerprint(cuts: &[f32], bins: FeatureBins<'_>, n: usize) -> u64 {
     let mut h: u64 = 0xCBF2_9CE4_8422_2325;
     let mut eat = |b: u64| h = (h ^ b).wrapping_mul(0x0100_0000_01B3);
     cuts.iter().for_each(|c| eat(c.to_bits() as u64));
-    let step = (bins.len() / 4096).max(1);
-    bins.iter().step_by(step).for_each(|&b| eat(b as u64));
+    let step = (n / 4096).max(1);
+    (0..n).step_by(step).for_each(|i| eat(bins.get(i) as u64));
     mp_core::SplitMix64::new(h).next_u64()
 }
 
@@ -159,10 +198,11 @@ fn feature_cuts(col: &[f32], sample: Option<&[u32]>, max_bin: usize) -> Vec<f32>
     };
     vals.sort_unstable_by(f32::total_cmp);
     let max_value_bins = max_bin - 1;
-    let mut distinct = vals.clone();
-    distinct.dedup();
-    if distinct.len() <= max_value_bins {
-        return distinct.windows(2).map(|w| midpoint(w[0], w[1])).collect();
+    // Distinct values (bitwise-equal runs, as `dedup` on the sorted values), without a copy.
+    let n_distinct = vals.len().min(1) + vals.windows(2).filter(|w| w[0] != w[1]).count();
+    if n_distinct <= max_value_bins {
+        vals.dedup();
+        return vals.windows(2).map(|w| midpoint(w[0], w[1])).collect();
     }
     let n_thr = max_value_bins - 1;
     let max = *vals.last().unwrap_or(&0.0);

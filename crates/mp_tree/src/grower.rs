@@ -7,7 +7,7 @@
 //! larger one is derived by subtraction; with per-node sampling (RF) each node builds its sampled
 //! features directly.
 use crate::binning::BinnedMatrix;
-use crate::histogram::{GradStats, Histogram};
+use crate::histogram::{prefetch, GradStats, Histogram};
 use crate::par;
 use crate::partition::RowPartition;
 use crate::split::{best_split, SplitInfo, SplitParams};
@@ -16,6 +16,12 @@ use crate::tree::{Node, Tree};
 use mp_core::Rng;
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
+
+/// Rows of ordered gradients gathered at a time (bounds that buffer to 1 MiB).
+const ORDERED_CHUNK: usize = 1 << 17;
+
+/// Distance (rows) of the prefetch hints of the ordered-gradient gather.
+const GATHER_PREFETCH: usize = 32;
 
 /// Order in which leaves are expanded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -158,22 +164,30 @@ impl<'a> Grower<'a> {
         self.pool.pop().unwrap_or_else(|| Histogram::new(self.data.n_features()))
     }
 
-    /// Builds `node`'s histogram for `mask` from its rows (gathering ordered gradients first).
+    /// Builds `node`'s histogram for `mask` from its rows. Ordered gradients (the node's
+    /// `[grad, hess]` pairs laid out in row order) are gathered in bounded pieces of
+    /// `ORDERED_CHUNK` rows, each accumulated in row order: the same sums as one pass.
     fn build(&mut self, hist: &mut Histogram, node: usize, gh: &[[f32; 2]], mask: &[bool]) {
         let watch = Stopwatch::start();
         let rows = self.partition.rows(node);
         if rows.len() == self.data.n_rows() {
             hist.build(self.data, None, gh, mask);
         } else {
-            // Ordered gradients: the node's [grad, hess] pairs laid out in row order.
-            self.ordered.resize(rows.len(), [0.0; 2]);
-            let parallel = rows.len() >= 1 << 16;
-            par::for_each_chunk_mut(&mut self.ordered, 1 << 14, parallel, |i, out| {
-                for (o, &r) in out.iter_mut().zip(&rows[i << 14..]) {
-                    *o = gh[r as usize];
-                }
-            });
-            hist.build(self.data, Some(rows), &self.ordered, mask);
+            hist.clear(mask);
+            for piece in rows.chunks(ORDERED_CHUNK) {
+                self.ordered.resize(piece.len(), [0.0; 2]);
+                let parallel = piece.len() >= 1 << 16;
+                par::for_each_chunk_mut(&mut self.ordered, 1 << 14, parallel, |i, out| {
+                    let rows = &piece[i << 14..];
+                    for (k, (o, &r)) in out.iter_mut().zip(rows).enumerate() {
+                        if let Some(&a) = rows.get(k + GATHER_PREFETCH) {
+                            prefetch(&gh[a as usize..]);
+                        }
+                        *o = gh[r as usize];
+                    }
+                });
+                hist.accumulate(self.data, Some(piece), &self.ordered, mask);
+            }
         }
         let n_active = mask.iter().filter(|&&a| a).count() as u64;
         self.stats.hist_updates += rows.len() as u64 * n_active;
@@ -197,7 +211,17 @@ impl<'a> Grower<'a> {
         let (hist, split) = match hist {
             Some(h) => {
                 let s = best_split(&h, self.data, tree_features, sum, &self.params.split);
-                (h, s)
+                match s {
+                    Some(s) if self.params.max_depth > 0 && depth + 1 >= self.params.max_depth => {
+                        // The children can never be split, so no sibling will be derived from
+                        // this histogram: give it back now instead of holding it in the queue.
+                        self.pool.push(h);
+                        let priority = self.priority(&s);
+                        heap.push(Candidate { node, depth, priority, split: s, hist: None });
+                        return;
+                    }
+                    s => (h, s),
+                }
             }
             None => {
                 let k = self.params.node_features.unwrap_or(tree_features.len());
@@ -271,13 +295,14 @@ impl<'a> Grower<'a> {
         }
         nodes.push(self.leaf_node(s.left));
         nodes.push(self.leaf_node(s.right));
-        let col = self.data.col(s.feature as usize);
-        let (nl, nr) = self.partition.split(c.node as usize, l, r, |row| s.goes_left(col[row as usize]));
+        let col = self.data.feature(s.feature as usize);
+        let (nl, nr) = self.partition.split_on(c.node as usize, l, r, col, |bin| s.goes_left(bin));
         let depth = c.depth + 1;
         let ok_l = self.splittable(depth, s.left, nl);
         let ok_r = self.splittable(depth, s.right, nr);
         let Some(mut parent) = c.hist else {
-            // Per-node sampling: every child builds its own sampled features directly.
+            // Per-node sampling: every child builds its own sampled features directly (without
+            // per-node sampling a missing histogram means neither child is splittable).
             if ok_l {
                 self.evaluate(l as u32, depth, s.left, None, gh, tree_features, rng, heap);
             }

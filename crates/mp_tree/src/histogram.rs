@@ -3,7 +3,7 @@
 //! Only the smaller child of a split is built from rows; its sibling is `parent - smaller`
 //! (LightGBM/xgboost subtraction trick). Features are independent, so building them on several
 //! threads gives bit-identical sums to a sequential build (each feature is summed in row order).
-use crate::binning::BinnedMatrix;
+use crate::binning::{BinnedMatrix, TILE};
 use crate::par;
 use std::ops::{Add, AddAssign, Sub, SubAssign};
 
@@ -80,18 +80,42 @@ impl Histogram {
     ///
     /// `gh` holds the rows' `[grad, hess]` in the same order as `rows` ("ordered gradients"); when
     /// `rows` is `None` the node holds every row and `gh` is indexed by row directly. Active features
-    /// are split into groups (one task each); a group walks the rows in cache-sized blocks and
-    /// updates all its features per block. Each feature is still summed in row order by one thread.
+    /// are grouped by bin tile and the tiles split into groups (one task each); a group walks the rows
+    /// in cache-sized blocks and updates all its features per block. Each feature is still summed in
+    /// row order by one thread.
     pub fn build(&mut self, m: &BinnedMatrix, rows: Option<&[u32]>, gh: &[[f32; 2]], mask: &[bool]) {
-        let mut active: Vec<(usize, &mut [GradStats])> =
-            self.data.chunks_mut(BIN_STRIDE).enumerate().filter(|(j, _)| mask[*j]).collect();
-        if active.is_empty() {
+        self.clear(mask);
+        self.accumulate(m, rows, gh, mask);
+    }
+
+    /// Zeroes the features with `mask[j]`.
+    pub fn clear(&mut self, mask: &[bool]) {
+        for (h, _) in self.data.chunks_mut(BIN_STRIDE).zip(mask).filter(|(_, &a)| a) {
+            h.fill(GradStats::default());
+        }
+    }
+
+    /// Adds the rows to the masked features without clearing them first: building a node's rows in
+    /// consecutive pieces (ascending) gives exactly the sums of one [`Self::build`].
+    pub fn accumulate(&mut self, m: &BinnedMatrix, rows: Option<&[u32]>, gh: &[[f32; 2]], mask: &[bool]) {
+        let mut tiles: Vec<TileJob<'_>> = Vec::new();
+        let mut n_active = 0;
+        for (j, h) in self.data.chunks_mut(BIN_STRIDE).enumerate().filter(|(j, _)| mask[*j]) {
+            let t = j / TILE;
+            let h: &mut [GradStats; BIN_STRIDE] = h.try_into().expect("chunk has BIN_STRIDE bins");
+            match tiles.last_mut() {
+                Some(job) if job.tile == t => job.feats.push((j % TILE, h)),
+                _ => tiles.push(TileJob { tile: t, feats: vec![(j % TILE, h)] }),
+            }
+            n_active += 1;
+        }
+        if tiles.is_empty() {
             return;
         }
-        let parallel = gh.len() * active.len() >= PARALLEL_MIN_UPDATES;
+        let parallel = gh.len() * n_active >= PARALLEL_MIN_UPDATES;
         let n_groups = if parallel { 2 * par::num_threads() } else { 1 };
-        let group = active.len().div_ceil(n_groups);
-        par::for_each_chunk_mut(&mut active, group, parallel, |_, feats| build_group(feats, m, rows, gh));
+        let group = tiles.len().div_ceil(n_groups);
+        par::for_each_chunk_mut(&mut tiles, group, parallel, |_, jobs| build_group(jobs, m, rows, gh));
     }
 
     /// Turns `self` (a parent) into its other child: `self -= child` on the masked features.
@@ -106,69 +130,45 @@ impl Histogram {
     }
 }
 
-/// Rows per block: the block's indices and gradients stay in L1 while every feature of the group
-/// is updated from them.
+/// The active features of one bin tile: `(offset in the tile, histogram)`.
+struct TileJob<'h> {
+    tile: usize,
+    feats: Vec<(usize, &'h mut [GradStats; BIN_STRIDE])>,
+}
+
+/// Rows per block: the block's indices and gradients stay in L1 while every tile of the group is
+/// updated from them.
 const ROW_BLOCK: usize = 2048;
 
-/// Nodes holding fewer than `n_rows / ROW_MAJOR_SPARSITY` rows gather from the row-major copy when
-/// the group has at least `ROW_MAJOR_MIN_FEATURES` features (measured crossover on 1M x 30: column
-/// gathers win above ~1/40 density or for few features, where the hardware prefetcher keeps up).
-const ROW_MAJOR_SPARSITY: usize = 40;
-const ROW_MAJOR_MIN_FEATURES: usize = 8;
-
-/// The hot loop: the features of one group over the node's rows, block by block, in row order.
-fn build_group(feats: &mut [(usize, &mut [GradStats])], m: &BinnedMatrix, rows: Option<&[u32]>, gh: &[[f32; 2]]) {
-    let mut feats: Vec<(usize, &mut [GradStats; BIN_STRIDE])> = feats
-        .iter_mut()
-        .map(|(j, h)| (*j, (&mut **h).try_into().expect("chunk has BIN_STRIDE bins")))
-        .collect();
-    for (_, h) in feats.iter_mut() {
-        h.fill(GradStats::default());
-    }
-    let sparse = |r: &&[u32]| {
-        m.has_rows() && feats.len() >= ROW_MAJOR_MIN_FEATURES && r.len() * ROW_MAJOR_SPARSITY < m.n_rows()
-    };
-    if let Some(rows) = rows.filter(sparse) {
-        // Sparse node: one row-major line per row feeds every feature of the group.
-        for (k, (&r, p)) in rows.iter().zip(gh).enumerate() {
-            if let Some(&ahead) = rows.get(k + PREFETCH_DISTANCE) {
-                prefetch(m.row(ahead as usize));
-            }
-            let line = m.row(r as usize);
-            let (g, h) = (p[0] as f64, p[1] as f64);
-            for (j, hist) in feats.iter_mut() {
-                let e = &mut hist[line[*j] as usize];
-                e.g += g;
-                e.h += h;
-            }
-        }
-        return;
-    }
+/// The hot loop: the tiles of one group over the node's rows, block by block, in row order.
+fn build_group(jobs: &mut [TileJob<'_>], m: &BinnedMatrix, rows: Option<&[u32]>, gh: &[[f32; 2]]) {
+    let prefetched = rows.is_some_and(|r| r.len() * PREFETCH_SPARSITY < m.n_rows());
     for start in (0..gh.len()).step_by(ROW_BLOCK) {
         let end = (start + ROW_BLOCK).min(gh.len());
         let ghb = &gh[start..end];
-        let mut quads = feats.chunks_exact_mut(4);
-        for quad in &mut quads {
-            if let [(j0, h0), (j1, h1), (j2, h2), (j3, h3)] = quad {
-                let cols = [m.col(*j0), m.col(*j1), m.col(*j2), m.col(*j3)];
-                let hists = [&mut **h0, &mut **h1, &mut **h2, &mut **h3];
-                match rows {
-                    None => accumulate4(hists, cols.map(|c| &c[start..end]), ghb),
-                    Some(rows) if rows.len() * PREFETCH_SPARSITY < m.n_rows() => {
-                        accumulate4_gather::<true>(hists, cols, &rows[start..end], ghb)
+        let rb = rows.map(|r| &r[start..end]);
+        for job in jobs.iter_mut() {
+            let (tile, w) = (m.tile(job.tile), m.tile_width(job.tile));
+            match (w, &mut job.feats[..]) {
+                // A full tile: the row's four bins are one 4-byte load.
+                (4, [(0, h0), (1, h1), (2, h2), (3, h3)]) => {
+                    let hists = [&mut **h0, &mut **h1, &mut **h2, &mut **h3];
+                    match rb {
+                        None => accumulate_full(hists, &tile[start * 4..end * 4], ghb),
+                        Some(r) if prefetched => gather_full::<true>(hists, tile, r, ghb),
+                        Some(r) => gather_full::<false>(hists, tile, r, ghb),
                     }
-                    Some(rows) => accumulate4_gather::<false>(hists, cols, &rows[start..end], ghb),
                 }
-            }
-        }
-        for (j, hist) in quads.into_remainder().iter_mut() {
-            let col = m.col(*j);
-            match rows {
-                None => accumulate(hist, col[start..end].iter().copied(), ghb),
-                Some(rows) if rows.len() * PREFETCH_SPARSITY < m.n_rows() => {
-                    accumulate_prefetched(hist, col, &rows[start..end], ghb)
+                (_, feats) => {
+                    for (off, h) in feats.iter_mut() {
+                        let col = &tile[*off..];
+                        match rb {
+                            None => accumulate(h, (start..end).map(|i| col[i * w]), ghb),
+                            Some(r) if prefetched => accumulate_prefetched(h, col, w, r, ghb),
+                            Some(r) => accumulate(h, r.iter().map(|&i| col[i as usize * w]), ghb),
+                        }
+                    }
                 }
-                Some(rows) => accumulate(hist, rows[start..end].iter().map(|&r| col[r as usize]), ghb),
             }
         }
     }
@@ -176,12 +176,12 @@ fn build_group(feats: &mut [(usize, &mut [GradStats])], m: &BinnedMatrix, rows: 
 
 /// Gathers rows this far ahead are prefetched in sparse nodes.
 const PREFETCH_DISTANCE: usize = 32;
-/// Column gathers are prefetched when the node holds fewer than `n_rows / PREFETCH_SPARSITY` rows.
+/// Gathers are prefetched when the node holds fewer than `n_rows / PREFETCH_SPARSITY` rows.
 const PREFETCH_SPARSITY: usize = 4;
 
 /// Hints the CPU to load the cache line holding `s[0]` (no-op off x86_64 or for an empty slice).
 #[inline(always)]
-fn prefetch<T>(s: &[T]) {
+pub(crate) fn prefetch<T>(s: &[T]) {
     #[cfg(target_arch = "x86_64")]
     if let Some(v) = s.first() {
         // SAFETY: `_mm_prefetch` is only a cache hint and the pointer comes from a live reference.
@@ -194,56 +194,50 @@ fn prefetch<T>(s: &[T]) {
     let _ = s;
 }
 
+/// One feature over gathered rows; `col[i * w]` is row `i`'s bin.
 #[inline(always)]
-fn accumulate_prefetched(hist: &mut [GradStats; BIN_STRIDE], col: &[u8], rows: &[u32], gh: &[[f32; 2]]) {
+fn accumulate_prefetched(hist: &mut [GradStats; BIN_STRIDE], col: &[u8], w: usize, rows: &[u32], gh: &[[f32; 2]]) {
     for (k, (&r, p)) in rows.iter().zip(gh).enumerate() {
         if let Some(&ahead) = rows.get(k + PREFETCH_DISTANCE) {
-            prefetch(&col[ahead as usize..]);
+            prefetch(&col[ahead as usize * w..]);
         }
-        let e = &mut hist[col[r as usize] as usize];
+        let e = &mut hist[col[r as usize * w] as usize];
         e.g += p[0] as f64;
         e.h += p[1] as f64;
     }
 }
 
-/// Four features per pass over contiguous rows: each gradient pair is loaded and widened once.
+/// A full tile over contiguous rows: each gradient pair is loaded and widened once.
 #[inline(always)]
-fn accumulate4(h: [&mut [GradStats; BIN_STRIDE]; 4], c: [&[u8]; 4], gh: &[[f32; 2]]) {
+fn accumulate_full(h: [&mut [GradStats; BIN_STRIDE]; 4], tile: &[u8], gh: &[[f32; 2]]) {
     let [h0, h1, h2, h3] = h;
-    let n = gh.len().min(c[0].len()).min(c[1].len()).min(c[2].len()).min(c[3].len());
-    let (c0, c1, c2, c3) = (&c[0][..n], &c[1][..n], &c[2][..n], &c[3][..n]);
-    for (k, p) in gh[..n].iter().enumerate() {
+    for (b, p) in tile.chunks_exact(4).zip(gh) {
         let (g, hh) = (p[0] as f64, p[1] as f64);
-        add(&mut h0[c0[k] as usize], g, hh);
-        add(&mut h1[c1[k] as usize], g, hh);
-        add(&mut h2[c2[k] as usize], g, hh);
-        add(&mut h3[c3[k] as usize], g, hh);
+        add(&mut h0[b[0] as usize], g, hh);
+        add(&mut h1[b[1] as usize], g, hh);
+        add(&mut h2[b[2] as usize], g, hh);
+        add(&mut h3[b[3] as usize], g, hh);
     }
 }
 
-/// Four features per pass over gathered rows (row index and gradient loaded once); `PF` prefetches
-/// the bins of rows ahead (sparse nodes).
+/// A full tile over gathered rows (row index, gradient and the row's four bins loaded once); `PF`
+/// prefetches the bins of rows ahead (sparse nodes).
 #[inline(always)]
-fn accumulate4_gather<const PF: bool>(
-    h: [&mut [GradStats; BIN_STRIDE]; 4],
-    c: [&[u8]; 4],
-    rows: &[u32],
-    gh: &[[f32; 2]],
-) {
+fn gather_full<const PF: bool>(h: [&mut [GradStats; BIN_STRIDE]; 4], tile: &[u8], rows: &[u32], gh: &[[f32; 2]]) {
     let [h0, h1, h2, h3] = h;
     for (k, (&r, p)) in rows.iter().zip(gh).enumerate() {
         if PF {
-            if let Some(&ahead) = rows.get(k + PREFETCH_DISTANCE / 2) {
-                let a = ahead as usize;
-                c.iter().for_each(|col| prefetch(&col[a..]));
+            if let Some(&ahead) = rows.get(k + PREFETCH_DISTANCE) {
+                prefetch(&tile[ahead as usize * 4..]);
             }
         }
-        let r = r as usize;
+        let i = r as usize * 4;
+        let b: [u8; 4] = tile[i..i + 4].try_into().expect("4 bins");
         let (g, hh) = (p[0] as f64, p[1] as f64);
-        add(&mut h0[c[0][r] as usize], g, hh);
-        add(&mut h1[c[1][r] as usize], g, hh);
-        add(&mut h2[c[2][r] as usize], g, hh);
-        add(&mut h3[c[3][r] as usize], g, hh);
+        add(&mut h0[b[0] as usize], g, hh);
+        add(&mut h1[b[1] as usize], g, hh);
+        add(&mut h2[b[2] as usize], g, hh);
+        add(&mut h3[b[3] as usize], g, hh);
     }
 }
 
@@ -277,7 +271,7 @@ mod tests {
         let gh: Vec<[f32; 2]> = (0..n).map(|_| [rng.next_f64() as f32 - 0.5, rng.next_f64() as f32]).collect();
         let mask = vec![true; f];
         let all: Vec<u32> = (0..n as u32).collect();
-        let (left, right): (Vec<u32>, Vec<u32>) = all.iter().partition(|&&r| m.col(1)[r as usize] <= 20);
+        let (left, right): (Vec<u32>, Vec<u32>) = all.iter().partition(|&&r| m.bin(r as usize, 1) <= 20);
         let ordered = |rows: &[u32]| rows.iter().map(|&r| gh[r as usize]).collect::<Vec<_>>();
 
         let mut parent = Histogram::new(f);

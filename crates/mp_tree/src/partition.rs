@@ -1,14 +1,23 @@
 //! Row partition: every tree node owns a contiguous range of one shared index array (LightGBM's
 //! `DataPartition`). Splitting a node is stable, so each side keeps ascending row order.
+use crate::binning::FeatureBins;
 use crate::par;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Nodes with at least this many rows are split in parallel chunks (same result as sequential).
 const PARALLEL_MIN_ROWS: usize = 1 << 15;
+/// Distance (rows) of the split's prefetch hints.
+const SPLIT_PREFETCH: usize = 32;
 /// Rows per chunk of a parallel split.
 const SPLIT_CHUNK: usize = 1 << 13;
 
-/// Row indices grouped by node; `ranges[node] = (begin, len)` into `indices`.
+std::thread_local! {
+    /// Per-thread staging buffer of the piece splits (at most `SPLIT_CHUNK + 1` rows).
+    static CHUNK_SCRATCH: std::cell::RefCell<Vec<u32>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Row indices grouped by node; `ranges[node] = (begin, len)` into `indices`. `scratch` holds at
+/// most half of a node (plus one piece), never a second copy of the whole index array.
 #[derive(Debug, Clone, Default)]
 pub struct RowPartition {
     indices: Vec<u32>,
@@ -42,6 +51,10 @@ impl RowPartition {
 
     /// Moves the rows of `node` into `left` (where `go_left` holds) and `right`, preserving order.
     /// Returns the two row counts.
+    ///
+    /// Each `SPLIT_CHUNK` piece is split stably in place first (in parallel for large nodes), then
+    /// the pieces are joined: the smaller side is staged in `scratch` while the larger one is
+    /// compacted in place, so the scratch never exceeds half the node.
     pub fn split(
         &mut self,
         node: usize,
@@ -49,29 +62,48 @@ impl RowPartition {
         right: usize,
         go_left: impl Fn(u32) -> bool + Sync,
     ) -> (usize, usize) {
+        self.split_prefetched(node, left, right, go_left, |_| {})
+    }
+
+    /// [`Self::split`] on feature bins: row `r` goes left when `go_left(bins[r])`; the bins of rows
+    /// ahead are prefetched (deep nodes gather them from all over the matrix).
+    pub fn split_on(
+        &mut self,
+        node: usize,
+        left: usize,
+        right: usize,
+        bins: FeatureBins<'_>,
+        go_left: impl Fn(u8) -> bool + Sync,
+    ) -> (usize, usize) {
+        self.split_prefetched(node, left, right, |r| go_left(bins.get(r as usize)), |r| bins.prefetch(r as usize))
+    }
+
+    fn split_prefetched(
+        &mut self,
+        node: usize,
+        left: usize,
+        right: usize,
+        go_left: impl Fn(u32) -> bool + Sync,
+        ahead: impl Fn(u32) + Sync,
+    ) -> (usize, usize) {
+        let go_left = (go_left, ahead);
         let (begin, len) = self.ranges[node];
         let slice = &mut self.indices[begin..begin + len];
-        let w = if len >= PARALLEL_MIN_ROWS && par::num_threads() > 1 {
-            // Each chunk is split stably on its own, then lefts and rights are concatenated in
-            // chunk order: exactly the sequential result.
-            let lefts: Vec<AtomicUsize> = (0..len.div_ceil(SPLIT_CHUNK)).map(|_| AtomicUsize::new(0)).collect();
+        let n_chunks = len.div_ceil(SPLIT_CHUNK);
+        let w = if n_chunks <= 1 {
+            stable_split(slice, &mut self.scratch, &go_left)
+        } else if len >= PARALLEL_MIN_ROWS && par::num_threads() > 1 {
+            let lefts: Vec<AtomicUsize> = (0..n_chunks).map(|_| AtomicUsize::new(0)).collect();
             par::for_each_chunk_mut(slice, SPLIT_CHUNK, true, |i, c| {
-                let mut scratch = Vec::new();
-                lefts[i].store(stable_split(c, &mut scratch, &go_left), Ordering::Relaxed);
+                let n = CHUNK_SCRATCH.with_borrow_mut(|scratch| stable_split(c, scratch, &go_left));
+                lefts[i].store(n, Ordering::Relaxed);
             });
             let counts: Vec<usize> = lefts.into_iter().map(AtomicUsize::into_inner).collect();
-            self.scratch.clear();
-            for (c, &n) in slice.chunks(SPLIT_CHUNK).zip(&counts) {
-                self.scratch.extend_from_slice(&c[..n]);
-            }
-            let w = self.scratch.len();
-            for (c, &n) in slice.chunks(SPLIT_CHUNK).zip(&counts) {
-                self.scratch.extend_from_slice(&c[n..]);
-            }
-            slice.copy_from_slice(&self.scratch);
-            w
+            join_chunks(slice, &counts, &mut self.scratch)
         } else {
-            stable_split(slice, &mut self.scratch, &go_left)
+            let counts: Vec<usize> =
+                slice.chunks_mut(SPLIT_CHUNK).map(|c| stable_split(c, &mut self.scratch, &go_left)).collect();
+            join_chunks(slice, &counts, &mut self.scratch)
         };
         let need = left.max(right) + 1;
         if self.ranges.len() < need {
@@ -83,14 +115,52 @@ impl RowPartition {
     }
 }
 
+/// `slice` holds `SPLIT_CHUNK` pieces, each already split (`counts[i]` lefts, then rights); moves
+/// all lefts (in piece order) before all rights (in piece order). Returns the number of lefts.
+fn join_chunks(slice: &mut [u32], counts: &[usize], scratch: &mut Vec<u32>) -> usize {
+    let len = slice.len();
+    let w: usize = counts.iter().sum();
+    let pieces = || (0..counts.len()).map(|i| (i * SPLIT_CHUNK, ((i + 1) * SPLIT_CHUNK).min(len), counts[i]));
+    scratch.clear();
+    if len - w <= w {
+        // Stage the rights, compact the lefts forward, append the rights.
+        for (b, e, n) in pieces() {
+            scratch.extend_from_slice(&slice[b + n..e]);
+        }
+        let mut dst = 0;
+        for (b, _, n) in pieces() {
+            slice.copy_within(b..b + n, dst);
+            dst += n;
+        }
+        slice[w..].copy_from_slice(scratch);
+    } else {
+        // Stage the lefts, compact the rights backward (last piece first), prepend the lefts.
+        for (b, _, n) in pieces() {
+            scratch.extend_from_slice(&slice[b..b + n]);
+        }
+        let mut dst = len;
+        for (b, e, n) in pieces().rev() {
+            dst -= e - b - n;
+            slice.copy_within(b + n..e, dst);
+        }
+        slice[..w].copy_from_slice(scratch);
+    }
+    w
+}
+
 /// Stable in-place split of `slice` (rights staged in `scratch`); returns the number of lefts.
-fn stable_split(slice: &mut [u32], scratch: &mut Vec<u32>, go_left: &impl Fn(u32) -> bool) -> usize {
+/// `go_left.1` is called on the row `SPLIT_PREFETCH` positions ahead (a cache hint).
+fn stable_split(slice: &mut [u32], scratch: &mut Vec<u32>, go_left: &(impl Fn(u32) -> bool, impl Fn(u32))) -> usize {
     // Branch-free: every row is written to both sides, only the matching cursor advances.
     scratch.resize(slice.len() + 1, 0);
     let (mut w, mut s) = (0, 0);
     for i in 0..slice.len() {
+        // Rows at and after `i` are not overwritten yet (`w <= i`).
+        if let Some(&a) = slice.get(i + SPLIT_PREFETCH) {
+            (go_left.1)(a);
+        }
         let r = slice[i];
-        let l = go_left(r) as usize;
+        let l = (go_left.0)(r) as usize;
         slice[w] = r;
         scratch[s] = r;
         w += l;
@@ -129,6 +199,17 @@ mod tests {
         };
         big.split(0, 1, 2, |r| (r / 7) % 3 == 0);
         assert_eq!([big.rows(1), big.rows(2)].concat(), want);
+        // Mostly lefts or mostly rights: either side staged in the join gives the stable order.
+        for n in [30_000u32, 100_000] {
+            for pred in [|r: u32| !(r / 7).is_multiple_of(3), |r: u32| (r / 7).is_multiple_of(3)] {
+                let mut p2 = RowPartition::new();
+                p2.reset((0..n).filter(|r| r % 5 != 1));
+                let (l, r): (Vec<u32>, Vec<u32>) = p2.rows(0).iter().partition(|&&r| pred(r));
+                let (nl, _) = p2.split(0, 1, 2, pred);
+                assert_eq!(nl, l.len());
+                assert_eq!([p2.rows(1), p2.rows(2)].concat(), [l, r].concat());
+            }
+        }
         assert!(p.rows(3).iter().all(|&r| (r * 7) % 5 < 2 && r < 50));
     }
 }

@@ -17,7 +17,7 @@ export function plans(mode: Mode, seed: number): ModelPlan[] {
   type G = Record<Mode, Record<string, unknown[]>>;
   const lr = (<G>{ full: { l2: [0.01, 0.1, 1, 10, 100] }, quick: { l2: [0.1, 1, 10] }, demo: { l2: [1] } })[mode];
   const rf = (<G>{
-    full: { n_estimators: [200], max_depth: [8, 12, 16], min_samples_leaf: [1, 5] },
+    full: { n_estimators: [200], max_depth: [10, 16], min_samples_leaf: [1, 5] },
     quick: { n_estimators: [60], max_depth: [8, 12] },
     demo: { n_estimators: [30], max_depth: [8] },
   })[mode];

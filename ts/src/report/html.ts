@@ -27,7 +27,7 @@ function charts(r: RunReport): string {
 function modelSections(r: RunReport): string {
   return r.models
     .map((m) => `<h3>${esc(m.name)}${m.name === r.best_model ? ' (best)' : ''}</h3><p>best parameters: <code>${esc(JSON.stringify(m.best_params))}</code></p>` +
-      `<div class="row">${confusionChart(`${m.name}: confusion (threshold 0.5)`, m.test.confusion)}` +
+      `<div class="row">${confusionChart('confusion at threshold 0.5', m.test.confusion)}` +
       `${barChart(`${m.name}: ${m.kind === 'logistic' ? '|standardized coefficient|' : 'gain'} importance (top 15)`, m.importance)}` +
       `${barChart(`${m.name}: permutation importance (test AUC drop)`, m.permutation)}</div>`)
     .join('');

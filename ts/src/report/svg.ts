@@ -71,7 +71,7 @@ export function confusionChart(title: string, c: { tn: number; fp: number; fn: n
         `<text x="${114 + col * 90}" y="${60 + row * 60}" font-size="12" text-anchor="middle">${label}</text><text x="${114 + col * 90}" y="${78 + row * 60}" font-size="12" text-anchor="middle">${v}</text>`;
     })
     .join('');
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="260" height="170" role="img" aria-label="${esc(title)}"><text x="130" y="14" font-size="12" font-weight="bold" text-anchor="middle">${esc(title)}</text>` +
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="280" height="170" role="img" aria-label="${esc(title)}"><text x="140" y="14" font-size="12" font-weight="bold" text-anchor="middle">${esc(title)}</text>` +
     `<text x="114" y="30" font-size="10" text-anchor="middle">pred 0</text><text x="204" y="30" font-size="10" text-anchor="middle">pred 1</text>` +
     `<text x="64" y="66" font-size="10" text-anchor="end">true 0</text><text x="64" y="126" font-size="10" text-anchor="end">true 1</text>${body}</svg>`;
 }
