@@ -28,7 +28,7 @@ const RF = { n_estimators: 100, max_depth: 10, max_bin: 255 };
 must('cargo', ['build', '--release', '-q', '-p', 'mp_bench']);
 const BIN = `${ROOT}target/release/mp-bench`;
 const gen = runJson(BIN, ['gen', '--rows', String(Math.round(rows * 1.25)), '--features', values.features, '--seed', '42', '--out', file]);
-if ('error' in gen) throw new Error(gen.error);
+if ('error' in gen) throw new Error(String(gen.error));
 const skipPeers = pythonPeers();
 if (skipPeers) process.stderr.write(`warning: ${skipPeers}\n`);
 

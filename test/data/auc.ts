@@ -1,7 +1,12 @@
-/** Rank-sum (Mann-Whitney) AUC with average ranks for ties: P(score of a positive > score of a negative). */
+/**
+ * Rank-sum (Mann-Whitney) AUC with average ranks for ties: P(score of a positive > score of a negative).
+ * Rows whose score is NaN (a missing feature value) are left out.
+ */
 export function auc(score: ArrayLike<number>, label: ArrayLike<number>): number {
-  const n = score.length;
-  const order = Uint32Array.from({ length: n }, (_, i) => i).sort((a, b) => (score[a] as number) - (score[b] as number));
+  const order = Uint32Array.from({ length: score.length }, (_, i) => i)
+    .filter((i) => !Number.isNaN(score[i] as number))
+    .sort((a, b) => (score[a] as number) - (score[b] as number));
+  const n = order.length;
   let rankSum = 0;
   let pos = 0;
   for (let i = 0; i < n; ) {

@@ -2,22 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Split } from '../../ts/src/data/schema.js';
 import { buildFeatures, featuresForPairs, imputed } from '../../ts/src/features/build.js';
+import { auc } from '../data/auc.js';
 import { tinyDataset } from './tiny.js';
-
-function auc(y: ArrayLike<number>, s: ArrayLike<number>): number {
-  const idx = Array.from({ length: y.length }, (_, i) => i).filter((i) => !Number.isNaN(s[i] as number));
-  idx.sort((a, b) => (s[a] as number) - (s[b] as number));
-  let rankSum = 0;
-  let nPos = 0;
-  for (let i = 0; i < idx.length; ) {
-    let j = i;
-    while (j < idx.length && s[idx[j] as number] === s[idx[i] as number]) j++;
-    for (let k = i; k < j; k++) if (y[idx[k] as number] === 1) (rankSum += (i + j + 1) / 2), nPos++;
-    i = j;
-  }
-  const nNeg = idx.length - nPos;
-  return (rankSum - (nPos * (nPos + 1)) / 2) / (nPos * nNeg);
-}
 
 function halfSplit(n: number): Split {
   const all = Uint32Array.from({ length: n }, (_, i) => i);
@@ -53,7 +39,7 @@ describe('feature pipeline', () => {
     const ds = tinyDataset(200, 150, 6000, 3, 'random');
     const { train } = buildFeatures(ds, halfSplit(ds.interactions.n), { seed: 3 });
     for (let j = 0; j < train.nFeatures; j++) {
-      const a = auc(train.y, train.column(j));
+      const a = auc(train.column(j), train.y);
       if (Number.isNaN(a)) continue;
       assert.ok(Math.abs(a - 0.5) < 0.05, `${train.names[j]} predicts random labels on training rows: AUC ${a.toFixed(3)} (leakage)`);
     }
@@ -64,16 +50,16 @@ describe('feature pipeline', () => {
     const all = Uint32Array.from({ length: ds.interactions.n }, (_, i) => i);
     // Computing test rows with statistics that include those same rows = in-fold statistics.
     const { test } = buildFeatures(ds, { kind: 'random', train: all, test: all }, { seed: 3 });
-    const a = auc(test.y, test.column(test.names.indexOf('user_like_rate')));
+    const a = auc(test.column(test.names.indexOf('user_like_rate')), test.y);
     assert.ok(a > 0.6, `in-fold user_like_rate AUC ${a}`);
   });
 
   it('interaction features carry the signal that only the user-movie pair reveals', () => {
     const ds = tinyDataset(150, 100, 8000, 4, 'genre');
     const { test } = buildFeatures(ds, halfSplit(ds.interactions.n), { seed: 4 });
-    const a = auc(test.y, test.column(test.names.indexOf('genre_affinity')));
+    const a = auc(test.column(test.names.indexOf('genre_affinity')), test.y);
     assert.ok(a > 0.85, `genre_affinity test AUC ${a}`);
-    const d = auc(test.y, test.column(test.names.indexOf('genre_match_declared')));
+    const d = auc(test.column(test.names.indexOf('genre_match_declared')), test.y);
     assert.ok(d > 0.85, `genre_match_declared test AUC ${d}`);
   });
 

@@ -116,7 +116,7 @@ export type Labels = Float32Array | Uint8Array;
 export interface GridSpec {
   kind: ModelKind;
   params?: Record<string, unknown>;
-  grid?: Record<string, unknown[]>;
+  grid?: Record<string, readonly unknown[]>;
 }
 
 export type Scoring = 'roc_auc' | 'log_loss' | 'accuracy' | 'f1';
