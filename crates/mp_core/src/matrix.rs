@@ -17,7 +17,7 @@ impl<'a> ColMajor<'a> {
         if data.is_empty() {
             return Err(Error::new(ErrorCode::EmptyData, "feature buffer is empty: at least one feature is required"));
         }
-        if data.len() % n_rows != 0 {
+        if !data.len().is_multiple_of(n_rows) {
             return Err(Error::shape(format!(
                 "feature buffer length {} is not a multiple of n_rows {} (expected n_rows * n_features)",
                 data.len(),

@@ -125,7 +125,7 @@ mod tests {
     /// Two informative features on very different scales plus one noise feature, seeded.
     fn dataset(n: usize, seed: u64) -> (Vec<f32>, Vec<f32>) {
         let mut rng = mp_core::Rng::new(seed);
-        let mut cols = vec![Vec::with_capacity(n); 3];
+        let mut cols: Vec<Vec<f32>> = (0..3).map(|_| Vec::with_capacity(n)).collect();
         let mut y = Vec::with_capacity(n);
         for _ in 0..n {
             let a = rng.next_f64() * 2.0 - 1.0;
