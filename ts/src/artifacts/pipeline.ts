@@ -12,8 +12,9 @@ import { join } from 'node:path';
 import type { Dataset, Movies, Users } from '../data/schema.js';
 import { type Engine, loadEngine, MlError, type Model } from '../engine/index.js';
 import type { Cross, Sums, SumsPair } from '../features/aggregates.js';
-import { type FittedFeatures, featuresForPairs } from '../features/build.js';
-import type { Pair } from '../features/context.js';
+import { type FittedFeatures, featuresInContext, servingContext } from '../features/build.js';
+import type { Context, Pair } from '../features/context.js';
+import { addColdSlot, fillColdSlot, type UserProfile } from './cold.js';
 import { featureCatalogue } from '../features/columns.js';
 import { type ColumnsMeta, decodeColumns, encodeColumns } from './columns.js';
 import { type Files, writeDirAtomic } from './atomic.js';
@@ -130,10 +131,22 @@ export interface Prediction {
   liked: boolean;
 }
 
+export interface Recommendation {
+  predictions: Prediction[];
+  /** The user was not in the training data: features come from the profile (if any) and the priors. */
+  coldStartUser: boolean;
+  /** Candidate ids the pipeline does not know (left out of the ranking). */
+  unknownMovies: number[];
+}
+
 export class Pipeline {
   private readonly models = new Map<string, Model>();
   private readonly movieOf = new Map<number, number>();
   private readonly userOf = new Map<number, number>();
+  /** Spare user row for cold-start requests (see cold.ts). */
+  private readonly coldSlot: number;
+  /** Statistics context built once: serving never rescans the tables. */
+  private readonly ctx: Context;
 
   constructor(
     readonly manifest: Manifest,
@@ -144,6 +157,10 @@ export class Pipeline {
   ) {
     dataset.users.id.forEach((id, i) => this.userOf.set(id, i));
     dataset.movies.id.forEach((id, i) => this.movieOf.set(id, i));
+    const cold = addColdSlot(dataset, fitted.stats.users);
+    this.coldSlot = cold.slot;
+    this.fitted = { ...fitted, stats: { ...fitted.stats, users: cold.users } };
+    this.ctx = servingContext(dataset, this.fitted);
   }
 
   model(name = this.manifest.best_model): Model {
@@ -155,6 +172,13 @@ export class Pipeline {
       this.models.set(name, m);
     }
     return m;
+  }
+
+  private probabilities(pairs: Pair[], modelName?: string): Float32Array {
+    const model = this.model(modelName);
+    let x = featuresInContext(this.ctx, this.fitted.defs, pairs);
+    if (model.info.kind === 'logistic') x = imputeColumns(x, pairs.length, this.fitted.medians);
+    return pairs.length ? model.predict({ x, nRows: pairs.length }) : new Float32Array(0);
   }
 
   /**
@@ -174,10 +198,7 @@ export class Pipeline {
       pairs.push({ u, m, day: (it.timestamp[r] as number) / 86400, hour: it.hour[r] as number, device });
       rows.push(r);
     }
-    const model = this.model(modelName);
-    let x = featuresForPairs(this.dataset, this.fitted, pairs);
-    if (model.info.kind === 'logistic') x = imputeColumns(x, pairs.length, this.fitted.medians);
-    const p = pairs.length ? model.predict({ x, nRows: pairs.length }) : new Float32Array(0);
+    const p = this.probabilities(pairs, modelName);
     return { p, y: Uint8Array.from(rows, (r) => it.liked[r] as number), rows: Uint32Array.from(rows), skipped: it.n - rows.length };
   }
 
@@ -185,29 +206,64 @@ export class Pipeline {
     return this.userOf.has(userId);
   }
 
-  /** Ranked candidate movies with P(like), highest first. */
-  predict(req: PredictRequest): Prediction[] {
-    const u = this.userOf.get(req.userId);
-    if (u === undefined) throw new MlError('INVALID_ARGUMENT', `unknown user ${req.userId}`);
-    const ids = req.movieIds ?? Array.from(this.dataset.movies.id);
+  /** Ranks candidates for a known user, or a new one (cold start, optionally described by `profile`). */
+  recommend(req: PredictRequest & { profile?: UserProfile }): Recommendation {
+    let u = this.userOf.get(req.userId);
+    const coldStartUser = u === undefined;
+    if (u === undefined) {
+      fillColdSlot(this.dataset, this.coldSlot, req.profile);
+      u = this.coldSlot;
+    }
     const ts = req.timestamp ?? Date.now() / 1000;
     const hour = req.hour ?? new Date(ts * 1000).getUTCHours();
     const device = req.device === undefined ? -1 : this.dataset.interactions.device.levels.indexOf(req.device);
     if (req.device !== undefined && device < 0)
       throw new MlError('INVALID_ARGUMENT', `unknown device ${JSON.stringify(req.device)} (known: ${this.dataset.interactions.device.levels.join(', ')})`);
-    const pairs = ids.map((id) => {
-      const m = this.movieOf.get(id);
-      if (m === undefined) throw new MlError('INVALID_ARGUMENT', `unknown movie ${id}`);
-      return { u, m, day: ts / 86400, hour, device };
-    });
-    const model = this.model(req.model);
-    let x = featuresForPairs(this.dataset, this.fitted, pairs);
-    if (model.info.kind === 'logistic') x = imputeColumns(x, pairs.length, this.fitted.medians);
-    const p = pairs.length ? model.predict({ x, nRows: pairs.length }) : new Float32Array(0);
+    const ids = req.movieIds ?? Array.from(this.dataset.movies.id);
+    const known = ids.filter((id) => this.movieOf.has(id));
+    const unknownMovies = ids.filter((id) => !this.movieOf.has(id));
+    const pairs = known.map((id) => ({ u: u as number, m: this.movieOf.get(id) as number, day: ts / 86400, hour, device }));
+    const p = this.probabilities(pairs, req.model);
     const threshold = req.threshold ?? 0.5;
-    return ids
+    const predictions = known
       .map((movieId, i) => ({ movieId, title: this.dataset.movies.title[this.movieOf.get(movieId)!] ?? '', probability: p[i] as number, liked: (p[i] as number) >= threshold }))
       .sort((a, b) => b.probability - a.probability || a.movieId - b.movieId);
+    return { predictions, coldStartUser, unknownMovies };
+  }
+
+  /** One engine call for many (user, movie) items; unknown users are cold starts, unknown movies get null. */
+  predictItems(items: { userId: number; movieId: number; hour?: number; device?: string; timestamp?: number }[], modelName?: string) {
+    const pairs: Pair[] = [];
+    const at: number[] = [];
+    let coldFilled = false;
+    const out = items.map((it, i) => {
+      let u = this.userOf.get(it.userId);
+      if (u === undefined) {
+        if (!coldFilled) fillColdSlot(this.dataset, this.coldSlot, {});
+        coldFilled = true;
+        u = this.coldSlot;
+      }
+      const m = this.movieOf.get(it.movieId);
+      const device = it.device === undefined ? -1 : this.dataset.interactions.device.levels.indexOf(it.device);
+      if (it.device !== undefined && device < 0) throw new MlError('INVALID_ARGUMENT', `items[${i}].device ${JSON.stringify(it.device)} is not one of ${this.dataset.interactions.device.levels.join(', ')}`);
+      if (m !== undefined) {
+        const ts = it.timestamp ?? Date.now() / 1000;
+        pairs.push({ u, m, day: ts / 86400, hour: it.hour ?? new Date(ts * 1000).getUTCHours(), device });
+        at.push(i);
+      }
+      return { userId: it.userId, movieId: it.movieId, probability: null as number | null, coldStartUser: u === this.coldSlot, unknownMovie: m === undefined };
+    });
+    const p = this.probabilities(pairs, modelName);
+    at.forEach((i, k) => ((out[i] as { probability: number | null }).probability = p[k] as number));
+    return out;
+  }
+
+  /** Ranked candidate movies with P(like), highest first; unknown users or movies are errors here. */
+  predict(req: PredictRequest): Prediction[] {
+    if (!this.userOf.has(req.userId)) throw new MlError('INVALID_ARGUMENT', `unknown user ${req.userId}`);
+    const r = this.recommend(req);
+    if (r.unknownMovies.length) throw new MlError('INVALID_ARGUMENT', `unknown movie ${r.unknownMovies[0]}`);
+    return r.predictions;
   }
 }
 

@@ -122,11 +122,20 @@ export function buildFeatures(ds: Dataset, split: Split, opts: FeatureOptions): 
 
 /** Features for arbitrary (user, movie, moment) pairs with the fitted (all-training-rows) statistics. */
 export function featuresForPairs(ds: Dataset, fitted: FittedFeatures, pairs: Pair[]): Float32Array {
-  const ctx = makeContext(ds, fitted.stats, fitted.windowDays);
+  return featuresInContext(servingContext(ds, fitted), fitted.defs, pairs);
+}
+
+/** The all-training-rows statistics context; build it once and reuse it for many requests. */
+export function servingContext(ds: Dataset, fitted: FittedFeatures): Context {
+  return makeContext(ds, fitted.stats, fitted.windowDays);
+}
+
+/** Column-major features of `pairs` in a prepared context. */
+export function featuresInContext(ctx: Context, defs: FeatureDef[], pairs: Pair[]): Float32Array {
   const n = pairs.length;
-  const x = new Float32Array(n * fitted.defs.length);
+  const x = new Float32Array(n * defs.length);
   pairs.forEach((p, i) => {
-    for (let j = 0; j < fitted.defs.length; j++) x[j * n + i] = (fitted.defs[j] as FeatureDef).value(ctx, p);
+    for (let j = 0; j < defs.length; j++) x[j * n + i] = (defs[j] as FeatureDef).value(ctx, p);
   });
   return x;
 }

@@ -1,0 +1,61 @@
+/**
+ * The HTTP API over a saved pipeline (native engine): POST /recommend, POST /predict, GET /health,
+ * GET /model. Bad input is a 400 with a message naming the field; engine errors keep their code;
+ * nothing is a 500 unless it is a bug.
+ */
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Pipeline } from '../artifacts/pipeline.js';
+import { MlError } from '../engine/errors.js';
+import { type PredictBody, predictBody, type RecommendBody, recommendBody } from './schemas.js';
+
+const CLIENT_CODES = new Set(['INVALID_ARGUMENT', 'INVALID_PARAM', 'SHAPE_MISMATCH', 'INVALID_DATA']);
+
+export function buildServer(pipeline: Pipeline, opts: { logger?: boolean } = {}): FastifyInstance {
+  const app = Fastify({ logger: opts.logger ?? false, bodyLimit: 4 * 1024 * 1024, ajv: { customOptions: { allErrors: false, coerceTypes: false, removeAdditional: false } } });
+  const started = Date.now();
+
+  app.setErrorHandler((err: Error & { validation?: unknown; statusCode?: number }, _req, reply) => {
+    if (err.validation) {
+      return reply.code(400).send({ error: { code: 'INVALID_ARGUMENT', message: err.message } });
+    }
+    if (err instanceof MlError) {
+      return reply.code(CLIENT_CODES.has(err.code) ? 400 : 500).send({ error: { code: err.code, message: err.message } });
+    }
+    const status = err.statusCode;
+    if (status && status >= 400 && status < 500) return reply.code(status).send({ error: { code: 'INVALID_ARGUMENT', message: err.message } });
+    return reply.code(500).send({ error: { code: 'INTERNAL', message: err.message } });
+  });
+
+  app.get('/health', async () => ({ status: 'ok', uptime_s: (Date.now() - started) / 1000, best_model: pipeline.manifest.best_model }));
+
+  app.get('/model', async () => {
+    const m = pipeline.manifest;
+    return {
+      schema: m.schema, created: m.created, engine_version: m.engine_version, best_model: m.best_model, config: m.config,
+      dataset: { source: m.dataset.source, users: pipeline.dataset.users.n - 1, movies: pipeline.dataset.movies.n, genres: m.dataset.genres },
+      features: m.features.names,
+      models: m.models.map((x) => ({ name: x.name, kind: x.kind, params: x.params, test_metrics: x.test_metrics })),
+    };
+  });
+
+  app.post<{ Body: RecommendBody }>('/recommend', { schema: { body: recommendBody } }, async (req) => {
+    const b = req.body;
+    const r = pipeline.recommend({ userId: b.user_id ?? -1, profile: b.user, movieIds: b.candidates, hour: b.hour, device: b.device, timestamp: b.timestamp, model: b.model, threshold: b.threshold });
+    return {
+      user_id: b.user_id ?? null,
+      model: b.model ?? pipeline.manifest.best_model,
+      cold_start_user: r.coldStartUser,
+      unknown_movies: r.unknownMovies,
+      recommendations: r.predictions.slice(0, b.k).map((p) => ({ movie_id: p.movieId, title: p.title, probability: p.probability, liked: p.liked })),
+    };
+  });
+
+  app.post<{ Body: PredictBody }>('/predict', { schema: { body: predictBody } }, async (req) => {
+    const { items, model } = req.body;
+    const scored = pipeline.predictItems(items.map((it) => ({ userId: it.user_id, movieId: it.movie_id, hour: it.hour, device: it.device, timestamp: it.timestamp })), model);
+    const predictions = scored.map((s) => ({ user_id: s.userId, movie_id: s.movieId, probability: s.probability, cold_start_user: s.coldStartUser, unknown_movie: s.unknownMovie }));
+    return { model: model ?? pipeline.manifest.best_model, predictions };
+  });
+
+  return app;
+}
