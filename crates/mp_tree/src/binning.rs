@@ -14,21 +14,25 @@ pub const MAX_BIN_LIMIT: usize = 255;
 /// Rows sampled (seeded) for computing quantile cuts on large data.
 const CUT_SAMPLE_ROWS: usize = 200_000;
 
-/// Features per tile of the bin layout.
+/// Features per tile of the default bin layout.
 pub const TILE: usize = 4;
 
 /// A matrix of bin indices in feature tiles, plus the per-feature thresholds that produced it.
 ///
-/// Features are grouped in tiles of [`TILE`] consecutive features (the last tile may be narrower);
+/// Features are grouped in tiles of `tile` consecutive features (the last tile may be narrower);
 /// within a tile the bins are stored row by row, so one row's bins of a whole tile share a cache
 /// line. Dense scans read a tile as a stream; gathers over sparse nodes fetch one line per tile
-/// instead of one per feature, with no second copy of the bins.
+/// instead of one per feature, with no second copy of the bins. Width [`TILE`] suits histograms
+/// over all features (GBT); width 1 (plain column-major) suits per-node feature sampling (RF),
+/// which reads single features.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BinnedMatrix {
     n_rows: usize,
     n_features: usize,
-    /// Tile `t` starts at `t * TILE * n_rows`; the bin of row `i`, feature `j` (tile width `w`) is
-    /// at `(j / TILE) * TILE * n_rows + i * w + j % TILE`.
+    /// Features per tile (`>= 1`).
+    tile: usize,
+    /// Tile `t` starts at `t * tile * n_rows`; the bin of row `i`, feature `j` (tile width `w`) is
+    /// at `(j / tile) * tile * n_rows + i * w + j % tile`.
     bins: Vec<u8>,
     /// Sorted, distinct split thresholds per feature (at most `max_bin - 2`).
     cuts: Vec<Vec<f32>>,
@@ -60,6 +64,12 @@ impl BinnedMatrix {
     /// Computes cuts (from at most 200k seeded-sampled rows) and bins every value of `x`.
     /// `max_bin` counts the missing bin, so a feature gets at most `max_bin - 1` value bins.
     pub fn from_matrix(x: ColMajor<'_>, max_bin: usize, seed: u64) -> Result<Self> {
+        Self::from_matrix_tiled(x, max_bin, seed, TILE)
+    }
+
+    /// [`Self::from_matrix`] with `tile` features per tile (clamped to at least 1); the bins and
+    /// everything derived from them are the same for any tile width, only the layout differs.
+    pub fn from_matrix_tiled(x: ColMajor<'_>, max_bin: usize, seed: u64, tile: usize) -> Result<Self> {
         if !(2..=MAX_BIN_LIMIT).contains(&max_bin) {
             return Err(Error::invalid_param("max_bin", format!("must be in [2, {MAX_BIN_LIMIT}], got {max_bin}")));
         }
@@ -69,21 +79,21 @@ impl BinnedMatrix {
         let sample = sample_rows(x.n_rows(), seed);
         let cuts = par::map_indexed(x.n_features(), |j| feature_cuts(x.col(j), sample.as_deref(), max_bin));
         drop(sample); // transient buffers go before the bins are allocated
-        Ok(Self::with_cuts(x, cuts))
+        Ok(Self::with_cuts(x, cuts, tile.max(1)))
     }
 
     /// Bins `x` with previously computed `cuts` (one list per feature).
-    pub(crate) fn with_cuts(x: ColMajor<'_>, cuts: Vec<Vec<f32>>) -> Self {
+    pub(crate) fn with_cuts(x: ColMajor<'_>, cuts: Vec<Vec<f32>>, tile: usize) -> Self {
         let (n, f) = (x.n_rows(), x.n_features());
         let mut bins = vec![0u8; n * f];
         if n > 0 {
             // One task per tile; each feature of the tile is read as a stream and binned into its
             // strided slots, a block of rows at a time (the block's output stays cached).
             const BLOCK: usize = 1 << 14;
-            par::for_each_chunk_mut(&mut bins, TILE * n, true, |t, out| {
+            par::for_each_chunk_mut(&mut bins, tile * n, true, |t, out| {
                 let w = out.len() / n;
                 for (b, block) in out.chunks_mut(BLOCK * w).enumerate() {
-                    for (off, j) in (t * TILE..t * TILE + w).enumerate() {
+                    for (off, j) in (t * tile..t * tile + w).enumerate() {
                         let (c, col) = (&cuts[j], &x.col(j)[b * BLOCK..]);
                         for (o, &v) in block[off..].iter_mut().step_by(w).zip(col) {
                             *o = bin_of(c, v);
@@ -92,31 +102,35 @@ impl BinnedMatrix {
                 }
             });
         }
-        let mut m = BinnedMatrix { n_rows: n, n_features: f, bins, cuts, fingerprints: Vec::new() };
+        let mut m = BinnedMatrix { n_rows: n, n_features: f, tile, bins, cuts, fingerprints: Vec::new() };
         m.fingerprints = (0..f).map(|j| fingerprint(&m.cuts[j], m.feature(j), n)).collect();
         m
     }
 
+    /// Features per tile (the last tile may be narrower).
+    pub fn tile_size(&self) -> usize {
+        self.tile
+    }
     /// Width (features) of tile `t`.
     #[inline]
     pub fn tile_width(&self, t: usize) -> usize {
-        TILE.min(self.n_features - t * TILE)
+        self.tile.min(self.n_features - t * self.tile)
     }
     /// Number of feature tiles.
     pub fn n_tiles(&self) -> usize {
-        self.n_features.div_ceil(TILE)
+        self.n_features.div_ceil(self.tile)
     }
     /// The bins of tile `t`, row by row (`tile_width(t)` bytes per row).
     #[inline]
     pub fn tile(&self, t: usize) -> &[u8] {
-        let start = t * TILE * self.n_rows;
+        let start = t * self.tile * self.n_rows;
         &self.bins[start..start + self.tile_width(t) * self.n_rows]
     }
     /// Strided view of feature `j`'s bins.
     #[inline]
     pub fn feature(&self, j: usize) -> FeatureBins<'_> {
-        let t = j / TILE;
-        FeatureBins { data: &self.tile(t)[j % TILE..], stride: self.tile_width(t) }
+        let t = j / self.tile;
+        FeatureBins { data: &self.tile(t)[j % self.tile..], stride: self.tile_width(t) }
     }
     /// Bin of row `i`, feature `j`.
     #[inline]

@@ -247,9 +247,11 @@ pub fn fit_forest(
     let watch = Stopwatch::start();
     let p = &params.params;
     let labels = BinaryLabels::with_both_classes(y, x.n_rows())?;
-    let data = BinnedMatrix::from_matrix(x, p.max_bin as usize, p.seed)?;
     let n_features = x.n_features();
     let k = params.rule.count(n_features);
+    // Per-node sampling reads single features: plain columns keep those scans dense.
+    let tile = if k < n_features { 1 } else { crate::binning::TILE };
+    let data = BinnedMatrix::from_matrix_tiled(x, p.max_bin as usize, p.seed, tile)?;
     let gp = GrowParams {
         policy: GrowPolicy::Depthwise,
         max_depth: p.max_depth,

@@ -17,8 +17,8 @@ use mp_core::Rng;
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
-/// Rows of ordered gradients gathered at a time (bounds that buffer to 1 MiB).
-const ORDERED_CHUNK: usize = 1 << 17;
+/// Rows of ordered gradients gathered at a time (bounds that buffer to 512 KiB).
+const ORDERED_CHUNK: usize = 1 << 16;
 
 /// Distance (rows) of the prefetch hints of the ordered-gradient gather.
 const GATHER_PREFETCH: usize = 32;

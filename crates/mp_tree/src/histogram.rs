@@ -3,7 +3,7 @@
 //! Only the smaller child of a split is built from rows; its sibling is `parent - smaller`
 //! (LightGBM/xgboost subtraction trick). Features are independent, so building them on several
 //! threads gives bit-identical sums to a sequential build (each feature is summed in row order).
-use crate::binning::{BinnedMatrix, TILE};
+use crate::binning::BinnedMatrix;
 use crate::par;
 use std::ops::{Add, AddAssign, Sub, SubAssign};
 
@@ -99,13 +99,13 @@ impl Histogram {
     /// consecutive pieces (ascending) gives exactly the sums of one [`Self::build`].
     pub fn accumulate(&mut self, m: &BinnedMatrix, rows: Option<&[u32]>, gh: &[[f32; 2]], mask: &[bool]) {
         let mut tiles: Vec<TileJob<'_>> = Vec::new();
-        let mut n_active = 0;
+        let (mut n_active, tile) = (0, m.tile_size());
         for (j, h) in self.data.chunks_mut(BIN_STRIDE).enumerate().filter(|(j, _)| mask[*j]) {
-            let t = j / TILE;
+            let t = j / tile;
             let h: &mut [GradStats; BIN_STRIDE] = h.try_into().expect("chunk has BIN_STRIDE bins");
             match tiles.last_mut() {
-                Some(job) if job.tile == t => job.feats.push((j % TILE, h)),
-                _ => tiles.push(TileJob { tile: t, feats: vec![(j % TILE, h)] }),
+                Some(job) if job.tile == t => job.feats.push((j % tile, h)),
+                _ => tiles.push(TileJob { tile: t, feats: vec![(j % tile, h)] }),
             }
             n_active += 1;
         }
@@ -163,6 +163,7 @@ fn build_group(jobs: &mut [TileJob<'_>], m: &BinnedMatrix, rows: Option<&[u32]>,
                     for (off, h) in feats.iter_mut() {
                         let col = &tile[*off..];
                         match rb {
+                            None if w == 1 => accumulate(h, col[start..end].iter().copied(), ghb),
                             None => accumulate(h, (start..end).map(|i| col[i * w]), ghb),
                             Some(r) if prefetched => accumulate_prefetched(h, col, w, r, ghb),
                             Some(r) => accumulate(h, r.iter().map(|&i| col[i as usize * w]), ghb),
