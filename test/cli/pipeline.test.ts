@@ -25,13 +25,14 @@ describe('moviepref pipeline commands', () => {
   });
 
   it('predict ranks candidate movies for a user from the artifacts (--json)', () => {
-    const r = cli(['predict', '--model', quick, '--user', '1', '--movies', '1,2,3,4,5', '--json', '--hour', '21']);
+    const at = ['--hour', '21', '--timestamp', '1700000000']; // a fixed moment: time features must match across runs
+    const r = cli(['predict', '--model', quick, '--user', '1', '--movies', '1,2,3,4,5', '--json', ...at]);
     assert.equal(r.code, 0, r.stderr);
     const doc = JSON.parse(r.stdout);
     assert.equal(doc.predictions.length, 5);
     const p = doc.predictions.map((x: { probability: number }) => x.probability);
     assert.deepEqual(p, [...p].sort((a: number, b: number) => b - a));
-    const again = JSON.parse(cli(['predict', '--model', quick, '--user', '1', '--movies', '1,2,3,4,5', '--json', '--hour', '21', '--backend', 'wasm']).stdout);
+    const again = JSON.parse(cli(['predict', '--model', quick, '--user', '1', '--movies', '1,2,3,4,5', '--json', ...at, '--backend', 'wasm']).stdout);
     again.predictions.forEach((x: { probability: number }, i: number) => assert.ok(Math.abs(x.probability - p[i]) < 1e-6));
   });
 

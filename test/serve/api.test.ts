@@ -97,16 +97,17 @@ describe('API', () => {
   });
 
   it('concurrent requests over HTTP give the same answers as the CLI predict', async () => {
+    const AT = 1_700_000_000; // a fixed moment: time features (tenure, movie age) must match exactly
     const address = await app.listen({ port: 0, host: '127.0.0.1' });
     const users = [100, 101, 102, 103];
     const movies = [500, 501, 502, 503, 504];
     const responses = await Promise.all(
       Array.from({ length: 40 }, (_, i) =>
-        fetch(`${address}/recommend`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user_id: users[i % 4], candidates: movies, hour: 21, k: 5 }) }).then((r) => r.json()),
+        fetch(`${address}/recommend`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user_id: users[i % 4], candidates: movies, hour: 21, k: 5, timestamp: AT }) }).then((r) => r.json()),
       ),
     );
     for (const u of users) {
-      const viaCli = JSON.parse(cli(['predict', '--model', dir, '--user', String(u), '--movies', movies.join(','), '--hour', '21', '--json']).stdout);
+      const viaCli = JSON.parse(cli(['predict', '--model', dir, '--user', String(u), '--movies', movies.join(','), '--hour', '21', '--timestamp', String(AT), '--json']).stdout);
       const expect = viaCli.predictions.map((p: { movieId: number; probability: number }) => [p.movieId, p.probability]);
       for (const [i, r] of responses.entries()) {
         if (users[i % 4] !== u) continue;

@@ -5,7 +5,7 @@ import { type GlobalOptions, withGlobals } from '../cli/options.js';
 import { runCommand } from '../cli/run.js';
 import { MlError } from '../engine/errors.js';
 
-type Args = GlobalOptions & { model: string; user: number; movies?: string; top: number; threshold: number; 'model-name'?: string; hour?: number; device?: string };
+type Args = GlobalOptions & { model: string; user: number; movies?: string; top: number; threshold: number; 'model-name'?: string; hour?: number; device?: string; timestamp?: number };
 
 function parseIds(s: string): number[] {
   return s.split(',').map((t) => {
@@ -27,7 +27,8 @@ export const predictCommand: CommandModule<object, Args> = {
       .option('threshold', { type: 'number', default: 0.5, describe: 'P(like) at or above which a movie counts as liked' })
       .option('model-name', { type: 'string', describe: 'Which saved model (default: the best one)' })
       .option('hour', { type: 'number', describe: 'Hour of day of the recommendation (default: now, UTC)' })
-      .option('device', { type: 'string', describe: 'Device of the session (e.g. tv, mobile)' }) as never,
+      .option('device', { type: 'string', describe: 'Device of the session (e.g. tv, mobile)' })
+      .option('timestamp', { type: 'number', describe: 'Moment of the recommendation, unix seconds (default: now); time features depend on it' }) as never,
   handler: (argv) =>
     runCommand(
       argv,
@@ -35,9 +36,10 @@ export const predictCommand: CommandModule<object, Args> = {
       async () => {
         if (!(argv.threshold >= 0 && argv.threshold <= 1)) throw new MlError('INVALID_ARGUMENT', `--threshold must be in [0, 1], got ${argv.threshold}`);
         if (!Number.isInteger(argv.top) || argv.top < 0) throw new MlError('INVALID_ARGUMENT', `--top must be a non-negative integer, got ${argv.top}`);
+        if (argv.timestamp !== undefined && !Number.isFinite(argv.timestamp)) throw new MlError('INVALID_ARGUMENT', `--timestamp must be unix seconds, got ${argv.timestamp}`);
         if (argv.hour !== undefined && !(Number.isInteger(argv.hour) && argv.hour >= 0 && argv.hour <= 23)) throw new MlError('INVALID_ARGUMENT', `--hour must be 0-23, got ${argv.hour}`);
         const p = loadPipeline(argv.model, { backend: argv.backend });
-        const ranked = p.predict({ userId: argv.user, movieIds: argv.movies ? parseIds(argv.movies) : undefined, threshold: argv.threshold, model: argv['model-name'], hour: argv.hour, device: argv.device });
+        const ranked = p.predict({ userId: argv.user, movieIds: argv.movies ? parseIds(argv.movies) : undefined, threshold: argv.threshold, model: argv['model-name'], hour: argv.hour, device: argv.device, timestamp: argv.timestamp });
         return { user: argv.user, model: argv['model-name'] ?? p.manifest.best_model, threshold: argv.threshold, predictions: argv.top ? ranked.slice(0, argv.top) : ranked };
       },
       (r: { user: number; model: string; predictions: Prediction[] }) =>
