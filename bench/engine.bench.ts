@@ -71,7 +71,7 @@ for (const t of threads) {
   compare(`RF 100 trees d10, ${t} thr`, `rf ours ${t}t`, `rf lightgbm ${t}t`, 'lightgbm rf');
 }
 compare(`RF ${sRows} rows, 1 thr`, `rf ours 1t @${sRows}`, `rf smartcore 1t @${sRows}`, 'smartcore RF');
-compare('GBDT via facade, 1 thr', 'gbt facade wasm 1t', 'gbt facade native 1t', 'ours native');
+compare('GBDT wasm vs native, 1 thr', 'gbt facade wasm 1t', 'gbt facade native 1t', 'ours native');
 
 const header = ['task', 'ours s', 'peer', 'peer s', 'ratio', 'ours AUC', 'peer AUC', 'ΔAUC'];
 const report = table(header, lines);
