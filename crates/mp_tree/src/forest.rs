@@ -8,7 +8,8 @@ use crate::importance::{importance, ImportanceKind};
 use crate::par;
 use crate::split::SplitParams;
 use crate::stats::{FitStats, Stopwatch};
-use crate::tree::{add_predictions, FlatTree, Tree};
+use crate::tree::{FlatTree, Predictor, Tree};
+use std::sync::OnceLock;
 use mp_core::metrics::roc_auc;
 use mp_core::{BinaryLabels, ColMajor, Control, Error, Observer, Result, Rng};
 use serde::{Deserialize, Serialize};
@@ -142,14 +143,17 @@ pub struct ForestModel {
     oob: Option<OobScore>,
     #[serde(skip)]
     stats: FitStats,
+    #[serde(skip)]
+    predictor: OnceLock<Predictor>,
 }
 
 impl ForestModel {
     /// Probability of class 1 for every row of `x`.
     pub fn predict(&self, x: ColMajor<'_>) -> Result<Vec<f32>> {
-        check_features(&x, self.n_features, &self.trees)?;
+        let p = self.predictor.get_or_init(|| Predictor::new(&self.trees));
+        check_features(&x, self.n_features, p.max_feature())?;
         let mut out = vec![0.0f64; x.n_rows()];
-        add_predictions(&self.trees, &x, &mut out);
+        p.add(&x, &mut out);
         let k = self.trees.len() as f64;
         Ok(out.into_iter().map(|s| (s / k) as f32).collect())
     }
@@ -282,7 +286,7 @@ pub fn fit_forest(
         stats += g.stats;
     }
     stats.fit_nanos = watch.nanos();
-    Ok(ForestModel { n_features, trees: grown.into_iter().map(|g| g.tree).collect(), oob, stats })
+    Ok(ForestModel { n_features, trees: grown.into_iter().map(|g| g.tree).collect(), oob, stats, predictor: OnceLock::new() })
 }
 
 #[cfg(test)]

@@ -6,7 +6,8 @@ use crate::importance::{importance, ImportanceKind};
 use crate::objective::{Logistic, Objective, ObjectiveKind, SquaredError};
 use crate::split::SplitParams;
 use crate::stats::{FitStats, Stopwatch};
-use crate::tree::{add_predictions, Tree};
+use crate::tree::{add_predictions, Predictor, Tree};
+use std::sync::OnceLock;
 use mp_core::metrics::{log_loss, roc_auc};
 use mp_core::{BinaryLabels, ColMajor, Control, Error, ErrorCode, Observer, Result, Rng};
 use serde::{Deserialize, Serialize};
@@ -32,6 +33,8 @@ pub struct GbtModel {
     eval_log: Vec<EvalRecord>,
     #[serde(skip)]
     stats: FitStats,
+    #[serde(skip)]
+    predictor: OnceLock<Predictor>,
 }
 
 impl GbtModel {
@@ -46,9 +49,10 @@ impl GbtModel {
     }
 
     fn raw_f64(&self, x: ColMajor<'_>) -> Result<Vec<f64>> {
-        check_features(&x, self.n_features, &self.trees)?;
+        let p = self.predictor.get_or_init(|| Predictor::new(&self.trees));
+        check_features(&x, self.n_features, p.max_feature())?;
         let mut out = vec![self.base_score; x.n_rows()];
-        add_predictions(&self.trees, &x, &mut out);
+        p.add(&x, &mut out);
         Ok(out)
     }
 
@@ -85,11 +89,13 @@ impl GbtModel {
 
 /// `SHAPE_MISMATCH` unless `x` has `n_features` columns; `DESERIALIZE` if a (deserialized) tree
 /// splits on a feature the model does not have.
-pub(crate) fn check_features(x: &ColMajor<'_>, n_features: usize, trees: &[Tree]) -> Result<()> {
+/// The matrix must have the model's feature count, and no tree may split on a feature beyond it
+/// (`max_feature`: the largest split feature of the model's trees, if any).
+pub(crate) fn check_features(x: &ColMajor<'_>, n_features: usize, max_feature: Option<u32>) -> Result<()> {
     if x.n_features() != n_features {
         return Err(Error::shape(format!("model expects {n_features} features but the matrix has {}", x.n_features())));
     }
-    if let Some(f) = trees.iter().filter_map(Tree::max_feature).max().filter(|&f| f as usize >= n_features) {
+    if let Some(f) = max_feature.filter(|&f| f as usize >= n_features) {
         return Err(Error::deserialize(format!("a tree splits on feature {f} but the model has {n_features} features")));
     }
     Ok(())
@@ -183,7 +189,7 @@ pub fn fit_gbt(
     let (n, n_features) = (x.n_rows(), x.n_features());
     check_labels(params.objective, y, n, true)?;
     if let Some((vx, vy)) = valid {
-        check_features(&vx, n_features, &[])?;
+        check_features(&vx, n_features, None)?;
         check_labels(params.objective, vy, vx.n_rows(), false)?;
     }
     let data = BinnedMatrix::from_matrix(x, p.max_bin as usize, p.seed)?;
@@ -287,5 +293,6 @@ pub fn fit_gbt(
         best_iteration,
         eval_log,
         stats,
+        predictor: OnceLock::new(),
     })
 }

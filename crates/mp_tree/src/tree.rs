@@ -129,13 +129,14 @@ impl Tree {
 
 /// Prediction layout of a [`Tree`]: leaves loop to themselves, so every row takes exactly `depth`
 /// branch-free steps and several rows can be walked in lockstep (memory-level parallelism).
+#[derive(Debug, Clone)]
 pub(crate) struct FlatTree {
     nodes: Vec<FlatNode>,
     values: Vec<f32>,
     depth: usize,
 }
 
-#[derive(Clone, Copy)]
+#[derive(Debug, Clone, Copy)]
 struct FlatNode {
     threshold: f32,
     feature: u32,
@@ -203,14 +204,36 @@ impl FlatTree {
     }
 }
 
-/// `out[i] += Σ_t trees[t](x_i)` (summed in tree order in f64), blocks of rows in parallel.
+/// A model's trees in prediction layout, built once (models cache it; it is never serialized), with the
+/// largest split feature so a deserialized model is checked against its inputs once, not per call.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Predictor {
+    flat: Vec<FlatTree>,
+    max_feature: Option<u32>,
+}
+
+impl Predictor {
+    pub(crate) fn new(trees: &[Tree]) -> Self {
+        Predictor { flat: trees.iter().map(FlatTree::new).collect(), max_feature: trees.iter().filter_map(Tree::max_feature).max() }
+    }
+
+    pub(crate) fn max_feature(&self) -> Option<u32> {
+        self.max_feature
+    }
+
+    /// `out[i] += Σ_t trees[t](x_i)` (summed in tree order in f64), blocks of rows in parallel.
+    pub(crate) fn add(&self, x: &ColMajor<'_>, out: &mut [f64]) {
+        par::for_each_chunk_mut(out, PREDICT_BLOCK, true, |blk, chunk| {
+            for t in &self.flat {
+                t.add_block(x, blk * PREDICT_BLOCK, chunk);
+            }
+        });
+    }
+}
+
+/// `out[i] += Σ_t trees[t](x_i)` for trees without a cached [`Predictor`] (e.g. the tree just grown).
 pub(crate) fn add_predictions(trees: &[Tree], x: &ColMajor<'_>, out: &mut [f64]) {
-    let flat: Vec<FlatTree> = trees.iter().map(FlatTree::new).collect();
-    par::for_each_chunk_mut(out, PREDICT_BLOCK, true, |blk, chunk| {
-        for t in &flat {
-            t.add_block(x, blk * PREDICT_BLOCK, chunk);
-        }
-    });
+    Predictor::new(trees).add(x, out);
 }
 
 #[cfg(test)]
