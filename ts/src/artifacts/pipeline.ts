@@ -202,6 +202,11 @@ export class Pipeline {
     return { p, y: Uint8Array.from(rows, (r) => it.liked[r] as number), rows: Uint32Array.from(rows), skipped: it.n - rows.length };
   }
 
+  /** Users known from training (the cold-start slot excluded). */
+  get userCount(): number {
+    return this.coldSlot;
+  }
+
   hasUser(userId: number): boolean {
     return this.userOf.has(userId);
   }

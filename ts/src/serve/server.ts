@@ -32,7 +32,7 @@ export function buildServer(pipeline: Pipeline, opts: { logger?: boolean } = {})
     const m = pipeline.manifest;
     return {
       schema: m.schema, created: m.created, engine_version: m.engine_version, best_model: m.best_model, config: m.config,
-      dataset: { source: m.dataset.source, users: pipeline.dataset.users.n - 1, movies: pipeline.dataset.movies.n, genres: m.dataset.genres },
+      dataset: { source: m.dataset.source, users: pipeline.userCount, movies: pipeline.dataset.movies.n, genres: m.dataset.genres },
       features: m.features.names,
       models: m.models.map((x) => ({ name: x.name, kind: x.kind, params: x.params, test_metrics: x.test_metrics })),
     };
