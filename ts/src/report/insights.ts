@@ -12,7 +12,11 @@ export function writeInsights(r: Omit<RunReport, 'insights'>): string[] {
   const diff = rival ? auc - rival.test.roc_auc : 0;
   out.push(
     `${best.name} is selected by cross-validated AUC (${best.cv.roc_auc?.mean.toFixed(3) ?? '?'} ± ${best.cv.roc_auc?.std.toFixed(3) ?? '?'}); on the held-out test set it reaches ROC-AUC ${auc.toFixed(3)}` +
-      (rival ? `, ${diff >= 0 ? `${diff.toFixed(3)} above` : `${(-diff).toFixed(3)} below`} ${rival.name} (${rival.test.roc_auc.toFixed(3)}).` : '.'),
+      (rival
+        ? Math.abs(diff) < 0.0005
+          ? `, level with ${rival.name} (${rival.test.roc_auc.toFixed(3)}).`
+          : `, ${diff > 0 ? `${diff.toFixed(3)} above` : `${(-diff).toFixed(3)} below`} ${rival.name} (${rival.test.roc_auc.toFixed(3)}).`
+        : '.'),
   );
   if (r.bayes_auc !== null) {
     const captured = (auc - 0.5) / Math.max(1e-9, r.bayes_auc - 0.5);
