@@ -69,6 +69,21 @@ describe('runPipeline (demo grids, in-memory data)', async () => {
   });
 });
 
+describe('runPipeline on a table larger than the search cap', async () => {
+  const dataset = tinyDataset(150, 80, 5000, 12, 'genre');
+  const r = await runPipeline({ mode: 'demo', seed: 4, source: { kind: 'memory', dataset }, split: 'random', testFraction: 0.2, out: join(tmp, 'capped'), engine: loadEngine('native'), searchRows: 1000 });
+
+  it('searches on a stratified subsample and reports it; the best configuration is refit', () => {
+    for (const m of r.report.models) {
+      assert.equal(m.search_rows, 1000);
+      assert.ok(m.test.roc_auc > 0.8, `${m.name} ${m.test.roc_auc}`);
+    }
+    const gbt = r.trained.find((m) => m.plan.kind === 'gbt')!;
+    // The saved model is the refit with the best configuration's parameters.
+    assert.deepEqual(gbt.model.info.params, gbt.grid.best_params);
+  });
+});
+
 describe('atomic artifact writes', () => {
   it('replaces a directory whole, and a failed write leaves the old one intact', () => {
     const dir = join(tmp, 'atomic');

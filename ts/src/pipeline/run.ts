@@ -24,6 +24,8 @@ export interface RunOptions {
   /** Artifacts directory (written atomically). */
   out: string;
   engine: Engine;
+  /** Cap on the training rows each grid search sees (see pipeline/train.ts); the best config is refit on all rows. */
+  searchRows?: number;
   onProgress?: (message: string) => void;
 }
 
@@ -47,6 +49,7 @@ function summarize(m: TrainedModel, names: string[]): ModelSummary {
     best_params: m.grid.best_params,
     cv: Object.fromEntries(Object.entries(bestCfg.metrics).map(([k, v]) => [k, { mean: v.mean, std: v.std }])),
     configs_evaluated: m.grid.configs.length,
+    search_rows: m.searchRows,
     search_seconds: m.searchSeconds,
     test: m.evaluation.metrics,
     curve: m.evaluation.curve,
@@ -77,7 +80,7 @@ export async function runPipeline(o: RunOptions): Promise<RunResult> {
   const test = selectColumns(built.test, keep);
   const fitted = restrict(built.fitted, keep);
   log(`features: ${train.nFeatures} of ${built.train.nFeatures} kept`);
-  const trained = await time('training', () => trainAll(o.engine, train, test, fitted, { mode: o.mode, seed: o.seed, onProgress: log }));
+  const trained = await time('training', () => trainAll(o.engine, train, test, fitted, { mode: o.mode, seed: o.seed, searchRows: o.searchRows, onProgress: log }));
   const best = [...trained].sort((a, b) => (b.grid.configs[b.grid.best_index]!.metrics.roc_auc?.mean ?? 0) - (a.grid.configs[a.grid.best_index]!.metrics.roc_auc?.mean ?? 0))[0]!;
   const bayes = test.pTrue ? o.engine.metrics(test.y, Float32Array.from(test.pTrue)).roc_auc : null;
   const errors = analyzeErrors(ds, test, best.testP, { user: built.fitted.stats.users.count, movie: built.fitted.stats.movies.count }, built.index.userRow, built.index.movieRow);

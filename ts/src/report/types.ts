@@ -17,6 +17,8 @@ export interface ModelSummary {
   /** Cross-validated mean and std of each metric for the best configuration. */
   cv: Record<string, { mean: number; std: number }>;
   configs_evaluated: number;
+  /** Training rows the grid search ran on (the best configuration is refit on all training rows). */
+  search_rows: number;
   search_seconds: number;
   test: Evaluation['metrics'];
   curve: Evaluation['curve'];
