@@ -9,6 +9,11 @@ describe('stratifiedSample', () => {
     assert.equal(stratifiedSample(y, 20_000, 1).length, 10_000);
   });
 
+  it('handles caps far above the call-stack argument limit', () => {
+    const big = Uint8Array.from({ length: 1_000_000 }, (_, i) => i % 3 === 0 ? 1 : 0);
+    assert.equal(stratifiedSample(big, 400_000, 3).length, 400_000);
+  });
+
   it('caps the rows, keeps the class share, sorts, and is seeded', () => {
     const s = stratifiedSample(y, 2_000, 1);
     assert.equal(s.length, 2_000);

@@ -6,13 +6,12 @@ export function stratifiedSample(y: Uint8Array, max: number, seed: number): Uint
   const n = y.length;
   if (n <= max) return Uint32Array.from({ length: n }, (_, i) => i);
   const rng = new Rng(seed);
-  const out: number[] = [];
   const pos = Uint32Array.from({ length: n }, (_, i) => i).filter((i) => y[i] === 1);
   const neg = Uint32Array.from({ length: n }, (_, i) => i).filter((i) => y[i] !== 1);
   const takePos = Math.round((pos.length / n) * max);
-  for (const [rows, k] of [[pos, takePos], [neg, max - takePos]] as const) {
-    rng.shuffleInPlace(rows);
-    out.push(...rows.subarray(0, k));
-  }
-  return Uint32Array.from(out).sort();
+  // Typed-array copies, never spread: a spread of 10^5+ elements overflows the call stack.
+  const out = new Uint32Array(max);
+  out.set(rng.shuffleInPlace(pos).subarray(0, takePos), 0);
+  out.set(rng.shuffleInPlace(neg).subarray(0, max - takePos), takePos);
+  return out.sort();
 }
