@@ -202,6 +202,20 @@ export class Pipeline {
     return { p, y: Uint8Array.from(rows, (r) => it.liked[r] as number), rows: Uint32Array.from(rows), skipped: it.n - rows.length };
   }
 
+  /** Device level code for a name (-1 when absent); an unknown name is refused naming `field`. */
+  private deviceCode(name: string | undefined, field: string): number {
+    if (name === undefined) return -1;
+    const code = this.dataset.interactions.device.levels.indexOf(name);
+    if (code < 0) throw new MlError('INVALID_ARGUMENT', `${field} ${JSON.stringify(name)} is not one of ${this.dataset.interactions.device.levels.join(', ')}`);
+    return code;
+  }
+
+  /** The moment of a request: day (since epoch) and hour, defaulting to now and its UTC hour. */
+  private moment(timestamp: number | undefined, hour: number | undefined): { day: number; hour: number } {
+    const ts = timestamp ?? Date.now() / 1000;
+    return { day: ts / 86400, hour: hour ?? new Date(ts * 1000).getUTCHours() };
+  }
+
   /** Users known from training (the cold-start slot excluded). */
   get userCount(): number {
     return this.coldSlot;
@@ -219,15 +233,12 @@ export class Pipeline {
       fillColdSlot(this.dataset, this.coldSlot, req.profile);
       u = this.coldSlot;
     }
-    const ts = req.timestamp ?? Date.now() / 1000;
-    const hour = req.hour ?? new Date(ts * 1000).getUTCHours();
-    const device = req.device === undefined ? -1 : this.dataset.interactions.device.levels.indexOf(req.device);
-    if (req.device !== undefined && device < 0)
-      throw new MlError('INVALID_ARGUMENT', `unknown device ${JSON.stringify(req.device)} (known: ${this.dataset.interactions.device.levels.join(', ')})`);
+    const { day, hour } = this.moment(req.timestamp, req.hour);
+    const device = this.deviceCode(req.device, 'device');
     const ids = req.movieIds ?? Array.from(this.dataset.movies.id);
     const known = ids.filter((id) => this.movieOf.has(id));
     const unknownMovies = ids.filter((id) => !this.movieOf.has(id));
-    const pairs = known.map((id) => ({ u: u as number, m: this.movieOf.get(id) as number, day: ts / 86400, hour, device }));
+    const pairs = known.map((id) => ({ u: u as number, m: this.movieOf.get(id) as number, day, hour, device }));
     const p = this.probabilities(pairs, req.model);
     const threshold = req.threshold ?? 0.5;
     const predictions = known
@@ -249,11 +260,9 @@ export class Pipeline {
         u = this.coldSlot;
       }
       const m = this.movieOf.get(it.movieId);
-      const device = it.device === undefined ? -1 : this.dataset.interactions.device.levels.indexOf(it.device);
-      if (it.device !== undefined && device < 0) throw new MlError('INVALID_ARGUMENT', `items[${i}].device ${JSON.stringify(it.device)} is not one of ${this.dataset.interactions.device.levels.join(', ')}`);
+      const device = this.deviceCode(it.device, `items[${i}].device`);
       if (m !== undefined) {
-        const ts = it.timestamp ?? Date.now() / 1000;
-        pairs.push({ u, m, day: ts / 86400, hour: it.hour ?? new Date(ts * 1000).getUTCHours(), device });
+        pairs.push({ u, m, ...this.moment(it.timestamp, it.hour), device });
         at.push(i);
       }
       return { userId: it.userId, movieId: it.movieId, probability: null as number | null, coldStartUser: u === this.coldSlot, unknownMovie: m === undefined };
