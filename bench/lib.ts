@@ -1,15 +1,19 @@
 /** Shared bench plumbing: run a driver process, parse its JSON line, format tables. */
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const PY = `${ROOT}bench/.venv/bin/python`;
 
 export type Row = Record<string, unknown> & { fit_seconds: number; test_auc: number; engine: string; threads: number };
+/** A contender that failed (error) or was deliberately not run (skipped, with the reason in error). */
+export type Failed = { error: string; skipped?: boolean };
+
+export const failed = (r: unknown): r is Failed => typeof r === 'object' && r !== null && 'error' in r;
 
 /** Runs a command that prints one JSON line; returns it, or an error row (never throws: a peer may be missing). */
-export function runJson(cmd: string, args: string[], env: Record<string, string> = {}): Row | { error: string } {
+export function runJson(cmd: string, args: string[], env: Record<string, string> = {}): Row | Failed {
   process.stderr.write(`  $ ${[cmd, ...args].join(' ')}\n`);
   const r = spawnSync(cmd, args, { cwd: ROOT, encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 1 << 26 });
   const line = r.stdout?.trim().split('\n').pop() ?? '';
@@ -23,14 +27,22 @@ export function must(cmd: string, args: string[]): void {
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed with ${r.status}`);
 }
 
-/** A Python venv with the peers, created by the bench itself (pip); null with a reason when impossible. */
+/** A Python venv with the peers (bench/requirements.txt), created or updated by the bench itself with pip;
+ *  null when ready, else the reason it is not (then the Python rows are skipped with that message). */
 export function pythonPeers(): string | null {
-  if (existsSync(PY)) return null;
-  const py = spawnSync('python3', ['--version']);
-  if (py.status !== 0) return 'python3 not found: peer libraries skipped';
+  return (pythonReady ??= [preparePython()])[0];
+}
+let pythonReady: [string | null] | undefined;
+
+function preparePython(): string | null {
+  const wanted = readFileSync(`${ROOT}bench/requirements.txt`, 'utf8');
+  const stamp = `${ROOT}bench/.venv/requirements.installed`;
+  if (existsSync(PY) && existsSync(stamp) && readFileSync(stamp, 'utf8') === wanted) return null;
+  if (spawnSync('python3', ['--version']).status !== 0) return 'python3 not found: Python peers skipped';
   try {
-    must('python3', ['-m', 'venv', 'bench/.venv']);
-    must(PY, ['-m', 'pip', 'install', '-q', 'numpy', 'xgboost', 'lightgbm', 'scikit-learn', 'threadpoolctl']);
+    if (!existsSync(PY)) must('python3', ['-m', 'venv', 'bench/.venv']);
+    must(PY, ['-m', 'pip', 'install', '-q', '-r', 'bench/requirements.txt']);
+    writeFileSync(stamp, wanted);
     return null;
   } catch (err) {
     return `could not install the Python peers: ${(err as Error).message}`;

@@ -1,8 +1,11 @@
 """Peer libraries on the benchmark dataset written by `mp-bench gen` (same rows, same split, same seeds).
 
 usage: python bench/peers.py --data FILE --lib xgboost|lightgbm|lightgbm-rf|sklearn-hgb|sklearn-rf|sklearn-lr
-                             --threads N [--trees 100] [--depth 6] [--rows N]
+                             --threads N [--trees 100] [--depth 6] [--rows N] [--grid JSON --folds 5]
 Prints one JSON line: fit/predict seconds, test AUC and log-loss, RSS before and peak during the fit.
+With --grid (a {param: [values]} object in the library's own names): scikit-learn GridSearchCV over
+that grid with stratified --folds, ROC-AUC scoring, n_jobs = threads (one thread per fit), best refit;
+prints fits, seconds and fits per second instead.
 """
 import argparse
 import json
@@ -62,7 +65,7 @@ def peak_mb():
                 return int(line.split()[1]) / 1024
 
 
-def model_for(lib, threads, trees, depth, seed):
+def model_for(lib, threads, trees, depth, seed, n_features):
     if lib == "xgboost":
         import xgboost as xgb
 
@@ -79,7 +82,8 @@ def model_for(lib, threads, trees, depth, seed):
         import lightgbm as lgb
 
         return lgb.LGBMClassifier(boosting_type="rf", n_estimators=trees, max_depth=depth, num_leaves=2**depth,
-                                  subsample=0.632, subsample_freq=1, colsample_bynode=0.2, max_bin=255,
+                                  subsample=0.632, subsample_freq=1, max_bin=255,
+                                  colsample_bynode=math.sqrt(n_features) / n_features,  # = sqrt features per split
                                   min_child_samples=1, n_jobs=threads, random_state=seed, verbose=-1), lgb.__version__
     if lib == "sklearn-hgb":
         import sklearn
@@ -97,10 +101,13 @@ def model_for(lib, threads, trees, depth, seed):
     if lib == "sklearn-lr":
         import sklearn
         from sklearn.linear_model import LogisticRegression
+        from sklearn.impute import SimpleImputer
         from sklearn.pipeline import make_pipeline
         from sklearn.preprocessing import StandardScaler
 
-        return make_pipeline(StandardScaler(), LogisticRegression(C=1.0, max_iter=200)), sklearn.__version__
+        # The same treatment as ours: training-median imputation, standardization, C = 1/l2 = 1.
+        return make_pipeline(SimpleImputer(strategy="median"), StandardScaler(),
+                             LogisticRegression(C=1.0, max_iter=200)), sklearn.__version__
     sys.exit(f"unknown --lib {lib}")
 
 
@@ -113,7 +120,12 @@ def main():
     ap.add_argument("--depth", type=int, default=6)
     ap.add_argument("--rows", type=int, default=0)
     ap.add_argument("--seed", type=int, default=42)
+    ap.add_argument("--grid", default="")
+    ap.add_argument("--folds", type=int, default=5)
+    ap.add_argument("--fixed", default="{}", help="JSON: parameters set on the model before the grid search")
     a = ap.parse_args()
+    if a.grid:
+        return grid_search(a)
     from threadpoolctl import threadpool_limits
     from sklearn.metrics import log_loss, roc_auc_score
 
@@ -121,9 +133,7 @@ def main():
     if a.lib.startswith("sklearn") and a.lib != "sklearn-rf":
         import os
         os.environ["OMP_NUM_THREADS"] = str(a.threads)
-    model, version = model_for(a.lib, a.threads, a.trees, a.depth, a.seed)
-    if a.lib == "sklearn-lr":
-        x, xt = np.nan_to_num(x), np.nan_to_num(xt)
+    model, version = model_for(a.lib, a.threads, a.trees, a.depth, a.seed, x.shape[1])
     before = rss_mb()
     reset = reset_peak()
     with threadpool_limits(limits=a.threads):
@@ -140,6 +150,29 @@ def main():
         "test_auc": float(roc_auc_score(yt, p)), "test_logloss": float(log_loss(yt, np.clip(p, 1e-15, 1 - 1e-15))),
         "rss_before_fit_mb": before, "rss_peak_fit_mb": peak if reset else None,
         "fit_extra_mb": (peak - before) if reset else None,
+    }))
+
+
+def grid_search(a):
+    from sklearn.model_selection import GridSearchCV, StratifiedKFold
+
+    x, y, _, _ = read(a.data, a.rows or None)
+    grid = json.loads(a.grid)
+    model, version = model_for(a.lib, 1, a.trees, a.depth, a.seed, x.shape[1])
+    model.set_params(**json.loads(a.fixed))
+    if a.lib == "sklearn-lr":
+        grid = {f"logisticregression__{k}": v for k, v in grid.items()}
+    configs = math.prod(len(v) for v in grid.values())
+    search = GridSearchCV(model, grid, scoring="roc_auc", n_jobs=a.threads, refit=True,
+                          cv=StratifiedKFold(a.folds, shuffle=True, random_state=a.seed))
+    t = time.perf_counter()
+    search.fit(x, y)
+    seconds = time.perf_counter() - t
+    fits = configs * a.folds + 1
+    print(json.dumps({
+        "engine": f"{a.lib} GridSearchCV", "version": version, "threads": a.threads, "n_train": int(len(y)),
+        "configs": configs, "folds": a.folds, "fits": fits, "seconds": seconds, "fits_per_second": fits / seconds,
+        "best_cv_auc": float(search.best_score_), "best_params": search.best_params_,
     }))
 
 

@@ -77,6 +77,27 @@ pub fn generate(rows: usize, n_features: usize, seed: u64) -> Dataset {
     }
 }
 
+/// Replaces missing values (NaN) by the training column's median, in train and test alike: what a
+/// logistic regression needs (the trees take NaN as is). Returns the number of values filled.
+pub fn impute_medians(d: &mut Dataset) -> usize {
+    let (n, m, mut filled) = (d.n_train(), d.n_test(), 0);
+    for j in 0..d.n_features {
+        let train = &mut d.x_train[j * n..(j + 1) * n];
+        let mut seen: Vec<f32> = train.iter().copied().filter(|v| !v.is_nan()).collect();
+        let median = if seen.is_empty() {
+            0.0
+        } else {
+            let mid = seen.len() / 2;
+            *seen.select_nth_unstable_by(mid, f32::total_cmp).1
+        };
+        for v in train.iter_mut().chain(d.x_test[j * m..(j + 1) * m].iter_mut()).filter(|v| v.is_nan()) {
+            *v = median;
+            filled += 1;
+        }
+    }
+    filled
+}
+
 pub fn write(d: &Dataset, path: &str) -> std::io::Result<()> {
     let tmp = format!("{path}.tmp");
     let mut w = BufWriter::new(std::fs::File::create(&tmp)?);

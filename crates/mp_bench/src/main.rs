@@ -72,6 +72,7 @@ fn fit(o: &HashMap<String, String>) -> Result<Value, String> {
     if rows > 0 && rows < d.n_train() {
         d.truncate_train(rows);
     }
+    let imputed = if model == "logistic" { data::impute_medians(&mut d) } else { 0 };
     let (n, k) = (d.n_train(), d.n_features);
     let x = ColMajor::new(&d.x_train, n).map_err(|e| e.to_string())?;
     let xt = ColMajor::new(&d.x_test, d.n_test()).map_err(|e| e.to_string())?;
@@ -112,6 +113,7 @@ fn fit(o: &HashMap<String, String>) -> Result<Value, String> {
         "rss_before_fit_mb": rss_before, "rss_peak_fit_mb": if peak_reset { Some(rss_peak) } else { None },
         "fit_extra_mb": if peak_reset { Some(rss_peak - rss_before) } else { None },
         "binned_plus_grad_mb": binned_plus_grad_mb,
+        "imputed_values": imputed,
     }))
 }
 
