@@ -9,7 +9,8 @@
  * MPDATA01: magic, u64 n_train, n_test, n_features, then f32 LE: x_train (column-major), y_train,
  * x_test (column-major), y_test, p_test (true like probability; NaN when unknown, e.g. MovieLens).
  */
-import { closeSync, openSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, renameSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildFeatures } from '../ts/src/features/build.js';
 import { prune, selectColumns } from '../ts/src/features/select.js';
@@ -24,6 +25,7 @@ export function syntheticSource(interactions: number, seed: number): DataSource 
 
 function writeMpData(path: string, train: FeatureTable, test: FeatureTable): void {
   const tmp = `${path}.tmp`;
+  mkdirSync(dirname(path), { recursive: true });
   const fd = openSync(tmp, 'w');
   try {
     const head = Buffer.alloc(32);

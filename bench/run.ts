@@ -9,7 +9,7 @@
  * bench/features-export.ts) plus MovieLens 100K from ../shared/data when present. Data files are cached
  * under bench/data/ (gitignored); delete them to rebuild.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import { failed, must, ROOT, runJson } from './lib.js';
@@ -35,6 +35,7 @@ const scales = values.scales.split(',');
 for (const s of scales) if (s !== 'movielens' && !(s in SCALES)) throw new Error(`--scales: unknown scale ${JSON.stringify(s)} (expected ${[...Object.keys(SCALES), 'movielens'].join(', ')})`);
 for (const s of sections) if (!['engine', 'grid', 'pipeline'].includes(s)) throw new Error(`--sections: unknown section ${JSON.stringify(s)}`);
 
+mkdirSync(`${ROOT}bench/data`, { recursive: true }); // gitignored: absent on a fresh clone
 must('cargo', ['build', '--release', '-q', '-p', 'mp_bench']);
 if (!existsSync(`${ROOT}ts/dist/cli/main.js`)) must('npm', ['run', '--silent', 'build']);
 

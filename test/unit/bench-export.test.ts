@@ -15,7 +15,7 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 describe('bench feature export', () => {
   it('writes exactly the pipeline feature tables (train and test, NaNs kept) as MPDATA01', async () => {
-    const out = join(mkdtempSync(join(tmpdir(), 'mp-export-')), 'f.bin');
+    const out = join(mkdtempSync(join(tmpdir(), 'mp-export-')), 'not-yet', 'f.bin'); // the folder is created
     const r = spawnSync(process.execPath, ['--import', 'tsx', 'bench/features-export.ts', '--interactions', '3000', '--seed', '7', '--out', out], { cwd: ROOT, encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
     const meta = JSON.parse(r.stdout.trim()) as { n_train: number; n_test: number; features: number; bayes_auc: number; users: number; movies: number };
