@@ -13,14 +13,15 @@ export type Failed = { error: string; skipped?: boolean };
 export const failed = (r: unknown): r is Failed => typeof r === 'object' && r !== null && 'error' in r;
 
 /** Longest a single contender may run before it is stopped and reported as timed out (never a hang). */
-export const CONTENDER_TIMEOUT_S = Number(process.env.MP_BENCH_TIMEOUT_S ?? 1800);
+export const contenderTimeoutS = (): number => Number(process.env.MP_BENCH_TIMEOUT_S ?? 1800);
 
 /** Runs a command that prints one JSON line; returns it, or an error row (never throws: a peer may be
  *  missing, crash, run out of memory or time out). */
 export function runJson(cmd: string, args: string[], env: Record<string, string> = {}): Row | Failed {
   process.stderr.write(`  $ ${[cmd, ...args].join(' ')}\n`);
-  const r = spawnSync(cmd, args, { cwd: ROOT, encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 1 << 26, timeout: CONTENDER_TIMEOUT_S * 1000, killSignal: 'SIGKILL' });
-  if ((r.error as NodeJS.ErrnoException | undefined)?.code === 'ETIMEDOUT') return { error: `timed out after ${CONTENDER_TIMEOUT_S} s (MP_BENCH_TIMEOUT_S)` };
+  const limit = contenderTimeoutS();
+  const r = spawnSync(cmd, args, { cwd: ROOT, encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 1 << 26, timeout: limit * 1000, killSignal: 'SIGKILL' });
+  if ((r.error as NodeJS.ErrnoException | undefined)?.code === 'ETIMEDOUT') return { error: `timed out after ${limit} s (MP_BENCH_TIMEOUT_S)` };
   const line = r.stdout?.trim().split('\n').pop() ?? '';
   if (r.status !== 0 || !line.startsWith('{')) return { error: `${cmd} ${r.signal ? `killed by ${r.signal}` : `exited ${r.status}`}: ${(r.stderr ?? '').trim().slice(-400)}` };
   return JSON.parse(line) as Row;

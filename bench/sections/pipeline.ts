@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { CONTENDER_TIMEOUT_S, type Failed, must, PY, pythonPeers, ROOT } from '../lib.js';
+import { contenderTimeoutS, type Failed, must, PY, pythonPeers, ROOT } from '../lib.js';
 
 export interface PipelineRun {
   contender: string;
@@ -31,10 +31,11 @@ function timed(cmd: string, args: string[]): { wall: number; rss: number | null;
   const rssFile = `${ROOT}bench/data/.time-rss`;
   const useTime = existsSync('/usr/bin/time');
   const t0 = performance.now();
-  const opts = { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 28, timeout: CONTENDER_TIMEOUT_S * 1000, killSignal: 'SIGKILL' } as const;
+  const limit = contenderTimeoutS();
+  const opts = { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 28, timeout: limit * 1000, killSignal: 'SIGKILL' } as const;
   const r = useTime ? spawnSync('/usr/bin/time', ['-f', '%M', '-o', rssFile, cmd, ...args], opts) : spawnSync(cmd, args, opts);
   const wall = (performance.now() - t0) / 1000;
-  if ((r.error as NodeJS.ErrnoException | undefined)?.code === 'ETIMEDOUT') return { error: `timed out after ${CONTENDER_TIMEOUT_S} s (MP_BENCH_TIMEOUT_S)` };
+  if ((r.error as NodeJS.ErrnoException | undefined)?.code === 'ETIMEDOUT') return { error: `timed out after ${limit} s (MP_BENCH_TIMEOUT_S)` };
   const line = r.stdout?.trim().split('\n').pop() ?? '';
   if (r.status !== 0 || !line.startsWith('{')) return { error: `${cmd} exited ${r.status}: ${(r.stderr ?? '').trim().slice(-600)}` };
   const rss = useTime ? Number(readFileSync(rssFile, 'utf8').trim().split('\n').pop()) / 1024 : null;

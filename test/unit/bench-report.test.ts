@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { runJson } from '../../bench/lib.js';
 import { readMpData } from '../../bench/mpdata.js';
 import { type BenchRun, goals, render, updateReadme } from '../../bench/report.js';
 import type { Entry } from '../../bench/sections/engine.js';
@@ -70,6 +71,22 @@ describe('bench report', () => {
     writeFileSync(readme, 'no markers\n');
     assert.throws(() => updateReadme(readme, runWith([])), /no <!-- bench:begin -->/);
     assert.equal(readFileSync(readme, 'utf8'), 'no markers\n');
+  });
+
+  it('turns a failing, crashing or overrunning contender into an error row instead of throwing or hanging', () => {
+    assert.deepEqual(runJson('sh', ['-c', 'echo \'{"fit_seconds": 1.5}\'']), { fit_seconds: 1.5 });
+    assert.deepEqual(runJson('sh', ['-c', 'echo boom >&2; exit 3']), { error: 'sh exited 3: boom' });
+    assert.match((runJson('sh', ['-c', 'kill -9 $$']) as { error: string }).error, /killed by SIGKILL/);
+    const before = process.env.MP_BENCH_TIMEOUT_S;
+    process.env.MP_BENCH_TIMEOUT_S = '1';
+    try {
+      const t0 = performance.now();
+      assert.deepEqual(runJson('sleep', ['30']), { error: 'timed out after 1 s (MP_BENCH_TIMEOUT_S)' });
+      assert.ok(performance.now() - t0 < 10_000);
+    } finally {
+      if (before === undefined) delete process.env.MP_BENCH_TIMEOUT_S;
+      else process.env.MP_BENCH_TIMEOUT_S = before;
+    }
   });
 
   it('reads MPDATA01 files and names a wrong one', () => {
