@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: the whole benchmark suite in ONE run on the same data and seeds. Prints the tables,
- * writes bench/results/bench-<date>.json and regenerates the results section of README.md.
+ * writes bench/results/bench-<date>.json (a partial run: bench-<date>-<sections>-<scales>.json, so it
+ * never replaces the full run's data) and, for a full run, regenerates the results section of README.md.
  *
  *   node --import tsx bench/run.ts [--scales 50k,1m,10m,movielens] [--sections engine,grid,pipeline]
  *                                  [--threads 2] [--no-readme]
@@ -78,10 +79,13 @@ if (sections.has('pipeline')) run.pipeline = pipelineSection(threads);
 
 const text = render(run);
 process.stdout.write(`${text}\n`);
-const out = `bench/results/bench-${run.date}.json`;
+// Only a full run owns bench-<date>.json (the README table's raw data); a partial run never overwrites it.
+const partial = values.scales !== '50k,1m,10m,movielens' || values.sections !== 'engine,grid,pipeline';
+const out = `bench/results/bench-${run.date}${partial ? `-${values.sections.replaceAll(',', '+')}-${values.scales.replaceAll(',', '+')}` : ''}.json`;
 writeFileSync(`${ROOT}${out}`, `${JSON.stringify(run, null, 2)}\n`);
 process.stderr.write(`wrote ${out}\n`);
-if (!values['no-readme']) {
+if (partial) process.stderr.write('partial run: README.md left as it is (only a full run regenerates its tables)\n');
+else if (!values['no-readme']) {
   updateReadme(`${ROOT}README.md`, run);
   process.stderr.write('updated the bench section of README.md\n');
 }
