@@ -1,6 +1,6 @@
 /** Headless Debian Chromium through playwright-core (no browser download; a fresh profile per launch). */
 import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 export const CHROMIUM = process.env.MP_CHROMIUM ?? '/usr/bin/chromium';
 
@@ -16,4 +16,13 @@ export function launch(): Promise<Browser> {
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
+}
+
+/** A new page that records every console error and uncaught page error (tests assert the list is empty). */
+export async function pageWithErrors(browser: Browser, viewport: { width: number; height: number }): Promise<{ page: Page; errors: string[] }> {
+  const page = await browser.newPage({ viewport });
+  const errors: string[] = [];
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  page.on('pageerror', (e) => errors.push(String(e)));
+  return { page, errors };
 }

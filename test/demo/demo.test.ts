@@ -16,7 +16,7 @@ import { SIZES } from '../../ts/src/data/synth.js';
 import { loadEngine, MlError } from '../../ts/src/engine/index.js';
 import { loadWasmWeb } from '../../ts/src/engine/wasm-web.js';
 import { runPipeline } from '../../ts/src/pipeline/run.js';
-import { browserUnavailable, launch } from '../helpers-browser.js';
+import { browserUnavailable, launch, pageWithErrors } from '../helpers-browser.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const tmp = mkdtempSync(join(tmpdir(), 'mp-demo-'));
@@ -91,10 +91,7 @@ describe('browser demo in headless Chromium', { skip: browserUnavailable() ?? fa
 
     const browser = await launch();
     try {
-      const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-      const errors: string[] = [];
-      page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
-      page.on('pageerror', (e) => errors.push(String(e)));
+      const { page, errors } = await pageWithErrors(browser, { width: 1400, height: 1000 });
       await page.goto(base);
       assert.equal(await page.title(), 'moviepref demo');
       await page.waitForSelector('#train:not([disabled])', { timeout: 30_000 });

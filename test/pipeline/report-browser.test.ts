@@ -8,7 +8,7 @@ import { after, describe, it } from 'node:test';
 import { loadEngine } from '../../ts/src/engine/index.js';
 import { runPipeline } from '../../ts/src/pipeline/run.js';
 import { tinyDataset } from '../features/tiny.js';
-import { browserUnavailable, launch } from '../helpers-browser.js';
+import { browserUnavailable, launch, pageWithErrors } from '../helpers-browser.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'mp-report-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
@@ -19,10 +19,7 @@ describe('report.html in headless Chromium', { skip: browserUnavailable() ?? fal
     await runPipeline({ mode: 'demo', seed: 1, source: { kind: 'memory', dataset: tinyDataset(120, 60, 3000, 2, 'genre') }, split: 'random', testFraction: 0.25, out, engine: loadEngine('native') });
     const browser = await launch();
     try {
-      const page = await browser.newPage({ viewport: { width: 1300, height: 900 } });
-      const errors: string[] = [];
-      page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
-      page.on('pageerror', (e) => errors.push(String(e)));
+      const { page, errors } = await pageWithErrors(browser, { width: 1300, height: 900 });
       await page.goto(pathToFileURL(join(out, 'report.html')).href);
       assert.equal(await page.title(), 'moviepref report');
       const svgs = await page.locator('svg').count();
