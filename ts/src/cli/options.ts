@@ -56,3 +56,8 @@ export function withSplit<T>(y: Argv<T>): Argv<T & SplitOptions> {
 export function withOut<T>(y: Argv<T>, what: string, fallback: string): Argv<T & { out: string }> {
   return y.option('out', { type: 'string', default: fallback, describe: what }) as Argv<T & { out: string }>;
 }
+
+/** `--model DIR`: the artifacts directory a saved pipeline is loaded from (evaluate, predict, serve). */
+export function withModelDir<T>(y: Argv<T>): Argv<T & { model: string }> {
+  return y.option('model', { type: 'string', demandOption: true, describe: 'Artifacts directory written by run/train' }) as Argv<T & { model: string }>;
+}

@@ -2,7 +2,7 @@
 import type { CommandModule } from 'yargs';
 import { loadPipeline } from '../artifacts/pipeline.js';
 import { checkSeed, dataSource } from '../cli/data.js';
-import { type DataOptions, type GlobalOptions, withData, withGlobals } from '../cli/options.js';
+import { type DataOptions, type GlobalOptions, withData, withGlobals, withModelDir } from '../cli/options.js';
 import { runCommand } from '../cli/run.js';
 import { MlError } from '../engine/errors.js';
 import { loadDataset } from '../pipeline/dataset.js';
@@ -14,8 +14,7 @@ export const evaluateCommand: CommandModule<object, Args> = {
   command: 'evaluate',
   describe: 'Evaluate saved models on labeled data (--source csv|movielens --data DIR, or synthetic with --seed)',
   builder: (y) =>
-    withData(withGlobals(y))
-      .option('model', { type: 'string', demandOption: true, describe: 'Artifacts directory written by run/train' })
+    withModelDir(withData(withGlobals(y)))
       .option('seed', { type: 'number', default: 42, describe: 'Synthetic source: generator seed' })
       .option('mode', { choices: ['full', 'quick', 'demo'] as const, default: 'quick' as const, describe: 'Synthetic source: size preset' }) as never,
   handler: (argv) =>

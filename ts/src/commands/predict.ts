@@ -1,7 +1,7 @@
 /** `moviepref predict`: a user + candidate movies -> movies ranked by P(like), from saved artifacts. */
 import type { CommandModule } from 'yargs';
 import { loadPipeline, type Prediction } from '../artifacts/pipeline.js';
-import { type GlobalOptions, withGlobals } from '../cli/options.js';
+import { type GlobalOptions, withGlobals, withModelDir } from '../cli/options.js';
 import { runCommand } from '../cli/run.js';
 import { MlError } from '../engine/errors.js';
 
@@ -19,8 +19,7 @@ export const predictCommand: CommandModule<object, Args> = {
   command: 'predict',
   describe: 'Rank candidate movies for a user with a saved model (artifacts from run/train)',
   builder: (y) =>
-    withGlobals(y)
-      .option('model', { type: 'string', demandOption: true, describe: 'Artifacts directory written by run/train' })
+    withModelDir(withGlobals(y))
       .option('user', { type: 'number', demandOption: true, describe: 'User id' })
       .option('movies', { type: 'string', describe: 'Comma-separated candidate movie ids (default: all movies)' })
       .option('top', { type: 'number', default: 10, describe: 'How many to show (0 = all)' })

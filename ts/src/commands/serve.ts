@@ -1,7 +1,7 @@
 /** `moviepref serve --model DIR`: the recommendation API on the native engine, until SIGINT/SIGTERM. */
 import type { CommandModule } from 'yargs';
 import { loadPipeline } from '../artifacts/pipeline.js';
-import { type GlobalOptions, withGlobals } from '../cli/options.js';
+import { type GlobalOptions, withGlobals, withModelDir } from '../cli/options.js';
 import { EXIT_FAILURE, EXIT_USAGE, log } from '../cli/run.js';
 import { MlError, toMlError } from '../engine/errors.js';
 import { buildServer } from '../serve/server.js';
@@ -12,8 +12,7 @@ export const serveCommand: CommandModule<object, Args> = {
   command: 'serve',
   describe: 'Serve POST /recommend, POST /predict, GET /health, GET /model from saved artifacts',
   builder: (y) =>
-    withGlobals(y)
-      .option('model', { type: 'string', demandOption: true, describe: 'Artifacts directory written by run/train' })
+    withModelDir(withGlobals(y))
       .option('port', { type: 'number', default: 8080, describe: 'TCP port (0 = any free port)' })
       .option('host', { type: 'string', default: '127.0.0.1', describe: 'Interface to listen on' }) as never,
   handler: async (argv) => {
