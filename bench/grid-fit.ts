@@ -16,11 +16,11 @@ const d = readMpData(values.data!);
 if (spec.kind === 'logistic') imputeMedians(d);
 const folds = Number(values.folds);
 const engine = loadEngine(values.backend);
-const configs = Object.values(spec.grid ?? {}).reduce((n, v) => n * v.length, 1);
 const t0 = performance.now();
 const out = engine.gridSearchSync({ x: d.x, nRows: d.nTrain }, d.y, spec, { seed: 42, folds, scoring: 'roc_auc' });
 const seconds = (performance.now() - t0) / 1000;
 const best = out.report.configs[out.report.best_index]!;
+const configs = out.report.configs.length;
 process.stdout.write(
   `${JSON.stringify({
     engine: `moviepref-${engine.backend}`,
