@@ -4,8 +4,7 @@
  * SAME generated CSVs, each timed wall-clock as a whole process with its peak RSS (GNU time).
  */
 import { existsSync, readFileSync, rmSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
-import { contenderTimeoutS, type Failed, must, PY, pythonPeers, ROOT } from '../lib.js';
+import { type Failed, failed, must, PY, pythonPeers, ROOT, runJson } from '../lib.js';
 
 export interface PipelineRun {
   contender: string;
@@ -25,21 +24,17 @@ export interface PipelineSection {
   python: PipelineRun | Failed;
 }
 
-/** Runs a command under GNU time; its stdout's last line is parsed as JSON. */
+/** Runs a command (under GNU time when present, for its peak RSS) through the bench's one runner;
+ *  its stdout's last line is the JSON result. */
 function timed(cmd: string, args: string[]): { wall: number; rss: number | null; json: Record<string, unknown> } | Failed {
-  process.stderr.write(`  $ ${[cmd, ...args].join(' ')}\n`);
   const rssFile = `${ROOT}bench/data/.time-rss`;
   const useTime = existsSync('/usr/bin/time');
   const t0 = performance.now();
-  const limit = contenderTimeoutS();
-  const opts = { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 28, timeout: limit * 1000, killSignal: 'SIGKILL' } as const;
-  const r = useTime ? spawnSync('/usr/bin/time', ['-f', '%M', '-o', rssFile, cmd, ...args], opts) : spawnSync(cmd, args, opts);
+  const r = useTime ? runJson('/usr/bin/time', ['-f', '%M', '-o', rssFile, cmd, ...args]) : runJson(cmd, args);
   const wall = (performance.now() - t0) / 1000;
-  if ((r.error as NodeJS.ErrnoException | undefined)?.code === 'ETIMEDOUT') return { error: `timed out after ${limit} s (MP_BENCH_TIMEOUT_S)` };
-  const line = r.stdout?.trim().split('\n').pop() ?? '';
-  if (r.status !== 0 || !line.startsWith('{')) return { error: `${cmd} exited ${r.status}: ${(r.stderr ?? '').trim().slice(-600)}` };
+  if (failed(r)) return r;
   const rss = useTime ? Number(readFileSync(rssFile, 'utf8').trim().split('\n').pop()) / 1024 : null;
-  return { wall, rss, json: JSON.parse(line) as Record<string, unknown> };
+  return { wall, rss, json: r };
 }
 
 export function pipelineSection(threads: number): PipelineSection {
