@@ -1,48 +1,118 @@
 /**
  * RFC 4180 record reader on top of the streaming line reader: comma-separated fields, fields in
  * double quotes may hold commas, line breaks and doubled quotes (""). Blank lines are skipped.
+ * A record spanning several lines is parsed incrementally (each line is scanned once), and may span
+ * at most MAX_RECORD_LINES lines and MAX_RECORD_CHARS characters: past that, its quote is unclosed.
  */
-import { forEachLine, invalid } from './lines.js';
+import { badUtf8Message, forEachLine, invalid, MAX_LINE_BYTES } from './lines.js';
 
 /** One record: its fields and the 1-based line it starts on. */
 export type OnRecord = (fields: string[], line: number) => void;
 
-/**
- * Parses one record from `text`; returns the index of the open field when a quoted field is still
- * open at the end (the record continues on the next line). `name(i)` names field i in errors.
- */
-function parseQuoted(text: string, file: string, line: number, name: (i: number) => string): string[] | number {
-  const fields: string[] = [];
-  let i = 0;
-  for (;;) {
-    if (text.charCodeAt(i) === 34) {
-      let value = '';
-      let j = i + 1;
-      for (;;) {
-        const q = text.indexOf('"', j);
-        if (q < 0) return fields.length;
-        value += text.slice(j, q);
-        if (text.charCodeAt(q + 1) === 34) {
-          value += '"';
-          j = q + 2;
-          continue;
-        }
-        i = q + 1;
-        break;
-      }
-      fields.push(value);
-      if (i === text.length) return fields;
-      if (text.charCodeAt(i) !== 44) throw invalid(file, line, name(fields.length - 1), 'unexpected text after a closing quote');
-      i++;
-    } else {
-      const comma = text.indexOf(',', i);
-      const end = comma < 0 ? text.length : comma;
-      const value = text.slice(i, end);
-      if (value.includes('"')) throw invalid(file, line, name(fields.length), 'a quote inside an unquoted field (quote the whole field and double the quote)');
-      fields.push(value);
-      if (comma < 0) return fields;
-      i = comma + 1;
+/** Most lines one record may span (a quoted field holding line breaks). */
+export const MAX_RECORD_LINES = 10_000;
+/** Most characters one record may hold, line breaks included. */
+export const MAX_RECORD_CHARS = MAX_LINE_BYTES;
+
+const QUOTE = 34;
+const COMMA = 44;
+
+/** Parser state between lines: the fields of the record so far and its open quoted field. */
+class RecordParser {
+  /** Line the current record starts on. */
+  start = 0;
+  private fields: string[] = [];
+  /** Text of the open quoted field so far; null when no quoted field is open. */
+  private open: string | null = null;
+  private lines = 0;
+  private chars = 0;
+
+  constructor(
+    private readonly file: string,
+    private readonly name: (i: number) => string,
+  ) {}
+
+  /** Feeds one line; returns the fields of the record it completes, else null. */
+  line(text: string, lineNo: number): string[] | null {
+    if (this.open === null) {
+      if (text.length === 0) return null;
+      this.start = lineNo;
+      if (!text.includes('"')) return text.split(',');
+      this.lines = 1;
+      this.chars = text.length;
+      return this.scan(text);
     }
+    this.lines++;
+    this.chars += text.length + 1;
+    if (this.lines > MAX_RECORD_LINES || this.chars > MAX_RECORD_CHARS) {
+      throw this.unclosed(`a quoted field runs over more than ${MAX_RECORD_LINES} lines or ${MAX_RECORD_CHARS} characters (is its closing quote missing?)`);
+    }
+    this.open += '\n';
+    return this.scan(text);
+  }
+
+  /** At the end of the file: a field still open is an error. */
+  end(): void {
+    if (this.open !== null) throw this.unclosed('a quoted field is never closed (unterminated quote)');
+  }
+
+  /** Index of the field holding character `at` of `text`, the next line (for error messages). */
+  fieldAt(text: string, lineNo: number, at: number): number {
+    if (this.open === null) {
+      this.start = lineNo;
+      this.fields = [];
+    }
+    const done = this.scan(text.slice(0, at));
+    return done ? done.length - 1 : this.fields.length;
+  }
+
+  private unclosed(message: string) {
+    return invalid(this.file, this.start, this.name(this.fields.length), message);
+  }
+
+  /** Scans `text` from the parser's state (a quoted field may be open) to its end. */
+  private scan(text: string): string[] | null {
+    let i = 0;
+    for (;;) {
+      if (this.open !== null) {
+        for (;;) {
+          const q = text.indexOf('"', i);
+          if (q < 0) {
+            this.open += text.slice(i);
+            return null;
+          }
+          this.open += text.slice(i, q);
+          if (text.charCodeAt(q + 1) !== QUOTE) {
+            i = q + 1;
+            break;
+          }
+          this.open += '"';
+          i = q + 2;
+        }
+        this.fields.push(this.open);
+        this.open = null;
+        if (i === text.length) return this.take();
+        if (text.charCodeAt(i) !== COMMA) throw invalid(this.file, this.start, this.name(this.fields.length - 1), 'unexpected text after a closing quote');
+        i++;
+      } else if (text.charCodeAt(i) === QUOTE) {
+        this.open = '';
+        i++;
+      } else {
+        const comma = text.indexOf(',', i);
+        const end = comma < 0 ? text.length : comma;
+        const value = text.slice(i, end);
+        if (value.includes('"')) throw invalid(this.file, this.start, this.name(this.fields.length), 'a quote inside an unquoted field (quote the whole field and double the quote)');
+        this.fields.push(value);
+        if (comma < 0) return this.take();
+        i = comma + 1;
+      }
+    }
+  }
+
+  private take(): string[] {
+    const f = this.fields;
+    this.fields = [];
+    return f;
   }
 }
 
@@ -52,32 +122,17 @@ function parseQuoted(text: string, file: string, line: number, name: (i: number)
  */
 export function readCsv(path: string, file: string, names: () => readonly string[] | null, onRecord: OnRecord): void {
   const name = (i: number) => names()?.[i] ?? `#${i + 1}`;
-  let pending: string | null = null;
-  let pendingLine = 0;
-  forEachLine(path, 'utf8', (text, lineNo) => {
-    if (pending !== null) {
-      pending += '\n' + text;
-      const fields = parseQuoted(pending, file, pendingLine, name);
-      if (typeof fields !== 'number') {
-        pending = null;
-        onRecord(fields, pendingLine);
-      }
-      return;
-    }
-    if (text.length === 0) return;
-    if (!text.includes('"')) {
-      onRecord(text.split(','), lineNo);
-      return;
-    }
-    const fields = parseQuoted(text, file, lineNo, name);
-    if (typeof fields !== 'number') onRecord(fields, lineNo);
-    else {
-      pending = text;
-      pendingLine = lineNo;
-    }
-  });
-  if (pending !== null) {
-    const open = parseQuoted(pending, file, pendingLine, name) as number;
-    throw invalid(file, pendingLine, name(open), 'a quoted field is never closed (unterminated quote)');
-  }
+  const parser = new RecordParser(file, name);
+  forEachLine(
+    path,
+    'utf8',
+    (text, lineNo) => {
+      const fields = parser.line(text, lineNo);
+      if (fields) onRecord(fields, parser.start);
+    },
+    (text, lineNo, bad) => {
+      throw invalid(file, lineNo, name(parser.fieldAt(text, lineNo, bad.at)), badUtf8Message(bad));
+    },
+  );
+  parser.end();
 }
