@@ -57,10 +57,29 @@ pub struct ConfigEntry {
     pub report: ConfigReport,
 }
 
+/// Most configurations one grid may expand to.
+pub const MAX_GRID_CONFIGS: usize = 10_000;
+
 /// Expands the grid into validated specs (cartesian product, keys in sorted order, last key fastest).
 pub fn expand_grid(grid_json: &str) -> Result<Vec<ModelSpec>> {
     let g: GridSpec = serde_json::from_str(grid_json)
         .map_err(|e| Error::new(ErrorCode::InvalidParam, format!("grid spec is not valid: {e}")))?;
+    // Count before building: a huge product must be refused, not allocated.
+    let count = g.grid.values().try_fold(1usize, |acc, v| acc.checked_mul(v.len()));
+    match count {
+        Some(c) if c <= MAX_GRID_CONFIGS => {}
+        _ => {
+            let sizes: Vec<String> = g.grid.iter().map(|(k, v)| format!("{k}: {}", v.len())).collect();
+            let total = match count {
+                Some(c) => c.to_string(),
+                None => format!("more than {}", usize::MAX),
+            };
+            return Err(Error::invalid_param(
+                "grid",
+                format!("expands to {total} configurations ({}), over the limit of {MAX_GRID_CONFIGS}", sizes.join(" x ")),
+            ));
+        }
+    }
     let mut combos: Vec<serde_json::Map<String, serde_json::Value>> = vec![g.params.clone()];
     for (name, values) in &g.grid {
         if values.is_empty() {
@@ -77,9 +96,6 @@ pub fn expand_grid(grid_json: &str) -> Result<Vec<ModelSpec>> {
                 base
             })
             .collect();
-    }
-    if combos.len() > 10_000 {
-        return Err(Error::invalid_param("grid", format!("expands to {} configurations (limit 10000)", combos.len())));
     }
     combos
         .into_iter()
@@ -180,6 +196,25 @@ mod tests {
             assert_eq!(e.code(), ErrorCode::InvalidParam);
             assert!(e.message().contains(needle), "{g}: {e}");
         }
+    }
+
+    #[test]
+    fn huge_grids_are_refused_before_expansion() {
+        let values: Vec<String> = (0..10).map(|v| (v + 1).to_string()).collect();
+        let keys = ["max_depth", "n_estimators", "max_bin", "seed", "min_samples_leaf", "max_features", "bootstrap", "x"];
+        let grid: Vec<String> = keys.iter().map(|k| format!("\"{k}\":[{}]", values.join(","))).collect();
+        let json = format!(r#"{{"kind":"forest","grid":{{{}}}}}"#, grid.join(","));
+        let t = std::time::Instant::now();
+        let e = expand_grid(&json).unwrap_err();
+        assert!(t.elapsed().as_secs_f64() < 1.0, "took {:?}", t.elapsed());
+        assert_eq!(e.code(), ErrorCode::InvalidParam);
+        assert!(e.message().contains("100000000 configurations") && e.message().contains("10000"), "{e}");
+        // 40 keys x 10 values overflows usize: still refused, not wrapped around
+        let grid: Vec<String> = (0..40).map(|k| format!("\"k{k}\":[{}]", values.join(","))).collect();
+        let e = expand_grid(&format!(r#"{{"kind":"forest","grid":{{{}}}}}"#, grid.join(","))).unwrap_err();
+        assert!(e.message().contains(&format!("more than {} configurations", usize::MAX)), "{e}");
+        let at_limit: Vec<String> = keys[..4].iter().filter(|k| **k != "max_bin").chain(["min_samples_leaf"].iter()).map(|k| format!("\"{k}\":[{}]", values.join(","))).collect();
+        assert_eq!(expand_grid(&format!(r#"{{"kind":"forest","grid":{{{}}}}}"#, at_limit.join(","))).unwrap().len(), 10_000);
     }
 
     #[test]

@@ -4,6 +4,7 @@ pub mod labels;
 pub mod matrix;
 pub mod metrics;
 pub mod observer;
+pub mod params;
 pub mod rng;
 
 pub use error::{Error, ErrorCode, Result};

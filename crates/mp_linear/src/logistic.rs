@@ -2,6 +2,7 @@
 use crate::scaler::Standardizer;
 use linfa::prelude::*;
 use linfa_logistic::LogisticRegression;
+use mp_core::params::{float_in, float_in_open_closed, int_in};
 use mp_core::{BinaryLabels, ColMajor, Error, ErrorCode, Result};
 use ndarray::{Array1, Array2, ShapeBuilder};
 use serde::{Deserialize, Serialize};
@@ -10,9 +11,11 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct LogisticParams {
+    /// In [0, 1e12] (default 1).
     pub l2: f64,
+    /// In [1, 100000] (default 200).
     pub max_iter: u64,
-    /// Stop when the gradient norm of the MEAN log-loss falls below this (scikit-learn's `tol`).
+    /// Stop when the gradient norm of the MEAN log-loss falls below this (scikit-learn's `tol`); in (0, 1e3] (default 1e-4).
     pub tol: f64,
     pub fit_intercept: bool,
     /// Standardize features with training mean/std before fitting (stored in the model).
@@ -24,6 +27,15 @@ impl Default for LogisticParams {
         LogisticParams { l2: 1.0, max_iter: 200, tol: 1e-4, fit_intercept: true, standardize: true }
     }
 }
+
+/// Upper bound of `l2`: the summed log-loss is at most rows x ln 2 (rows < 2^32), so beyond ~1e12
+/// the penalty alone decides (every weight 0) whatever the data; the fit stays finite up to here.
+pub const L2_MAX: f64 = 1e12;
+/// Upper bound of `max_iter` (L-BFGS iterations).
+pub const MAX_ITER_LIMIT: u64 = 100_000;
+/// Upper bound of `tol`: the mean-loss gradient norm on standardized features is below
+/// 0.5 x sqrt(features), so larger values only stop before the first step; `tol x rows` stays finite.
+pub const TOL_MAX: f64 = 1e3;
 
 /// Parameters that passed [`LogisticParams::check`]; the only kind the fit accepts.
 #[derive(Debug, Clone, PartialEq)]
@@ -37,15 +49,9 @@ impl LogisticValidParams {
 
 impl LogisticParams {
     pub fn check(&self) -> Result<LogisticValidParams> {
-        if !(self.l2.is_finite() && self.l2 >= 0.0) {
-            return Err(Error::invalid_param("l2", format!("must be a finite number >= 0, got {}", self.l2)));
-        }
-        if self.max_iter == 0 || self.max_iter > 100_000 {
-            return Err(Error::invalid_param("max_iter", format!("must be in 1..=100000, got {}", self.max_iter)));
-        }
-        if !(self.tol.is_finite() && self.tol > 0.0) {
-            return Err(Error::invalid_param("tol", format!("must be a finite number > 0, got {}", self.tol)));
-        }
+        float_in("l2", self.l2, 0.0, L2_MAX)?;
+        int_in("max_iter", self.max_iter, 1, MAX_ITER_LIMIT)?;
+        float_in_open_closed("tol", self.tol, 0.0, TOL_MAX)?;
         Ok(LogisticValidParams(self.clone()))
     }
 }

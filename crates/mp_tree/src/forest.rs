@@ -2,7 +2,8 @@
 //! leaves holding the (weighted) class-1 fraction, probabilities averaged over trees, OOB score.
 use crate::binning::BinnedMatrix;
 use crate::gbt::check_features;
-use crate::gbt_params::{in_open_closed, int_in, MAX_DEPTH_LIMIT};
+use crate::gbt_params::{MAX_DEPTH_LIMIT, MAX_ESTIMATORS};
+use mp_core::params::{float_in_open_closed, int_in};
 use crate::grower::{GrowParams, GrowPolicy, Grower};
 use crate::importance::{importance, ImportanceKind};
 use crate::par;
@@ -32,9 +33,9 @@ pub enum MaxFeatures {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ForestParams {
-    /// Number of trees (default 100).
+    /// Number of trees, in [1, 100000] (default 100).
     pub n_estimators: u32,
-    /// Maximum depth, >= 1 (default 10).
+    /// Maximum depth, in [1, 64] (default 10).
     pub max_depth: u32,
     /// Minimum (bootstrap-weighted) samples per leaf, >= 1 (default 1).
     pub min_samples_leaf: u32,
@@ -99,7 +100,7 @@ impl ForestValidParams {
 impl ForestParams {
     /// Validates every field; errors are `INVALID_PARAM` naming the parameter and the bad value.
     pub fn check(&self) -> Result<ForestValidParams> {
-        int_in("n_estimators", self.n_estimators as u64, 1, 100_000)?;
+        int_in("n_estimators", self.n_estimators as u64, 1, MAX_ESTIMATORS)?;
         int_in("max_depth", self.max_depth as u64, 1, MAX_DEPTH_LIMIT)?;
         int_in("min_samples_leaf", self.min_samples_leaf as u64, 1, u32::MAX as u64)?;
         int_in("max_bin", self.max_bin as u64, 2, 255)?;
@@ -116,7 +117,7 @@ impl ForestParams {
                 }
             },
             MaxFeatures::Fraction(f) => {
-                in_open_closed("max_features", *f, 0.0, 1.0)?;
+                float_in_open_closed("max_features", *f, 0.0, 1.0)?;
                 FeatureRule::Fraction(*f)
             }
         };

@@ -1,6 +1,7 @@
 //! Gradient-boosting parameters (serde, snake_case, xgboost names) and their validation.
 use crate::grower::GrowPolicy;
 use crate::objective::ObjectiveKind;
+use mp_core::params::{float_in, float_in_open_closed, int_in};
 use mp_core::{Error, Result};
 use serde::{Deserialize, Serialize};
 
@@ -8,31 +9,31 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct GbtParams {
-    /// Boosting rounds (default 100).
+    /// Boosting rounds, in [1, 100000] (default 100).
     pub n_estimators: u32,
     /// Shrinkage in (0, 1] (default 0.1).
     pub learning_rate: f64,
-    /// Maximum depth; 0 = unlimited (lossguide only). Default 6.
+    /// Maximum depth in [0, 64]; 0 = unlimited (lossguide only). Default 6.
     pub max_depth: u32,
-    /// Maximum leaves per tree; 0 = unlimited. Default 0.
+    /// Maximum leaves per tree: 0 = unlimited, else in [2, 131072]. Default 0.
     pub max_leaves: u32,
     /// "depthwise" (default) or "lossguide".
     pub grow_policy: String,
-    /// Minimum hessian sum per child (default 1).
+    /// Minimum hessian sum per child, in [0, 1e15] (default 1).
     pub min_child_weight: f64,
-    /// L2 penalty on leaf weights (default 1).
+    /// L2 penalty on leaf weights, in [0, 1e15] (default 1).
     pub reg_lambda: f64,
-    /// Minimum loss reduction to split (default 0).
+    /// Minimum loss reduction to split, in [0, 1e15] (default 0).
     pub gamma: f64,
     /// Row fraction sampled per round, in (0, 1] (default 1).
     pub subsample: f64,
     /// Feature fraction sampled per tree, in (0, 1] (default 1).
     pub colsample_bytree: f64,
-    /// Weight of positive rows for `binary:logistic` (default 1).
+    /// Weight of positive rows for `binary:logistic`, in [1e-6, 1e6] (default 1).
     pub scale_pos_weight: f64,
     /// Bins per feature including the missing bin, in [2, 255] (default 255).
     pub max_bin: u32,
-    /// Stop after this many rounds without validation improvement; 0 = off (default).
+    /// Stop after this many rounds without validation improvement, in [0, 100000]; 0 = off (default).
     pub early_stopping_rounds: u32,
     /// "binary:logistic" (default) or "reg:squarederror".
     pub objective: String,
@@ -77,44 +78,29 @@ impl GbtValidParams {
     }
 }
 
-/// Fails unless `lo < v <= hi` (open at `lo`).
-pub(crate) fn in_open_closed(name: &str, v: f64, lo: f64, hi: f64) -> Result<()> {
-    if v > lo && v <= hi {
-        Ok(())
-    } else {
-        Err(Error::invalid_param(name, format!("must be in ({lo}, {hi}], got {v}")))
-    }
-}
-
-/// Fails unless `v` is finite and `>= 0`.
-pub(crate) fn non_negative(name: &str, v: f64) -> Result<()> {
-    if v.is_finite() && v >= 0.0 {
-        Ok(())
-    } else {
-        Err(Error::invalid_param(name, format!("must be a finite number >= 0, got {v}")))
-    }
-}
-
-/// Fails unless `lo <= v <= hi`.
-pub(crate) fn int_in(name: &str, v: u64, lo: u64, hi: u64) -> Result<()> {
-    if (lo..=hi).contains(&v) {
-        Ok(())
-    } else {
-        Err(Error::invalid_param(name, format!("must be in [{lo}, {hi}], got {v}")))
-    }
-}
-
 /// Deepest tree any model accepts.
 pub(crate) const MAX_DEPTH_LIMIT: u64 = 64;
+/// Most boosting rounds / trees any model accepts.
+pub(crate) const MAX_ESTIMATORS: u64 = 100_000;
+/// Most leaves per tree (LightGBM's cap): a loss-guided tree holds one histogram per queued leaf.
+pub const MAX_LEAVES_LIMIT: u64 = 131_072;
+/// `scale_pos_weight` range: positive gradients/hessians are scaled by it in f32, and the base
+/// score multiplies it by the positive count; within [1e-6, 1e6] both stay far inside f32/f64.
+pub const SCALE_POS_WEIGHT_RANGE: (f64, f64) = (1e-6, 1e6);
+/// Upper bound of `min_child_weight`, `reg_lambda` and `gamma`. A hessian sum is at most
+/// rows (< 2^32) x 0.25 x `scale_pos_weight` (<= 1e6) ~ 1e15: larger values only mean "never split"
+/// or "all leaves 0", and every value up to here keeps the gain and leaf arithmetic finite.
+pub const REGULARIZATION_MAX: f64 = 1e15;
 
 impl GbtParams {
     /// Validates every field; errors are `INVALID_PARAM` naming the parameter and the bad value.
     pub fn check(&self) -> Result<GbtValidParams> {
-        int_in("n_estimators", self.n_estimators as u64, 1, 100_000)?;
-        in_open_closed("learning_rate", self.learning_rate, 0.0, 1.0)?;
+        int_in("n_estimators", self.n_estimators as u64, 1, MAX_ESTIMATORS)?;
+        float_in_open_closed("learning_rate", self.learning_rate, 0.0, 1.0)?;
         int_in("max_depth", self.max_depth as u64, 0, MAX_DEPTH_LIMIT)?;
-        if self.max_leaves == 1 {
-            return Err(Error::invalid_param("max_leaves", "must be 0 (unlimited) or >= 2, got 1"));
+        if self.max_leaves == 1 || self.max_leaves as u64 > MAX_LEAVES_LIMIT {
+            let why = format!("must be 0 (unlimited) or in [2, {MAX_LEAVES_LIMIT}], got {}", self.max_leaves);
+            return Err(Error::invalid_param("max_leaves", why));
         }
         let policy = match self.grow_policy.as_str() {
             "depthwise" => GrowPolicy::Depthwise,
@@ -132,18 +118,15 @@ impl GbtParams {
                 "must be >= 1 (0 = unlimited is only allowed with grow_policy \"lossguide\" and max_leaves > 0), got 0",
             ));
         }
-        non_negative("min_child_weight", self.min_child_weight)?;
-        non_negative("reg_lambda", self.reg_lambda)?;
-        non_negative("gamma", self.gamma)?;
-        in_open_closed("subsample", self.subsample, 0.0, 1.0)?;
-        in_open_closed("colsample_bytree", self.colsample_bytree, 0.0, 1.0)?;
-        if !(self.scale_pos_weight.is_finite() && self.scale_pos_weight > 0.0) {
-            return Err(Error::invalid_param(
-                "scale_pos_weight",
-                format!("must be a finite number > 0, got {}", self.scale_pos_weight),
-            ));
-        }
+        float_in("min_child_weight", self.min_child_weight, 0.0, REGULARIZATION_MAX)?;
+        float_in("reg_lambda", self.reg_lambda, 0.0, REGULARIZATION_MAX)?;
+        float_in("gamma", self.gamma, 0.0, REGULARIZATION_MAX)?;
+        float_in_open_closed("subsample", self.subsample, 0.0, 1.0)?;
+        float_in_open_closed("colsample_bytree", self.colsample_bytree, 0.0, 1.0)?;
+        let (lo, hi) = SCALE_POS_WEIGHT_RANGE;
+        float_in("scale_pos_weight", self.scale_pos_weight, lo, hi)?;
         int_in("max_bin", self.max_bin as u64, 2, 255)?;
+        int_in("early_stopping_rounds", self.early_stopping_rounds as u64, 0, MAX_ESTIMATORS)?;
         let objective = match self.objective.as_str() {
             "binary:logistic" => ObjectiveKind::Logistic,
             "reg:squarederror" => ObjectiveKind::SquaredError,

@@ -3,15 +3,22 @@
 export type Backend = 'native' | 'wasm';
 
 export interface LogisticParams {
-  /** L2 penalty on the summed log-loss (= 1/C in scikit-learn). Default 1. */
+  /** L2 penalty on the summed log-loss (= 1/C in scikit-learn), in [0, 1e12]. Default 1. */
   l2?: number;
+  /** In [1, 100000]. Default 200. */
   max_iter?: number;
+  /** In (0, 1e3]. Default 1e-4. */
   tol?: number;
   fit_intercept?: boolean;
   standardize?: boolean;
 }
 
-/** Gradient-boosted trees (xgboost names and defaults). */
+/**
+ * Gradient-boosted trees (xgboost names and defaults). Ranges (the engine refuses anything outside with
+ * INVALID_PARAM): n_estimators [1, 100000], learning_rate (0, 1], max_depth [0, 64], max_leaves 0 or
+ * [2, 131072], min_child_weight / reg_lambda / gamma [0, 1e15], subsample and colsample_bytree (0, 1],
+ * scale_pos_weight [1e-6, 1e6], max_bin [2, 255], early_stopping_rounds [0, 100000].
+ */
 export interface GbtParams {
   n_estimators?: number;
   learning_rate?: number;
@@ -30,7 +37,7 @@ export interface GbtParams {
   seed?: number;
 }
 
-/** Random forest (scikit-learn names and defaults). */
+/** Random forest (scikit-learn names and defaults): n_estimators [1, 100000], max_depth [1, 64], min_samples_leaf >= 1, max_bin [2, 255]. */
 export interface ForestParams {
   n_estimators?: number;
   max_depth?: number;
