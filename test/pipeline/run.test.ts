@@ -87,12 +87,14 @@ describe('runPipeline on a table larger than the search cap', async () => {
 describe('atomic artifact writes', () => {
   it('replaces a directory whole, and a failed write leaves the old one intact', () => {
     const dir = join(tmp, 'atomic');
-    writeDirAtomic(dir, new Map([['a.txt', 'one']]));
+    // An artifacts folder (manifest of the artifacts schema listing its files) may be replaced.
+    const manifest = (files: string[]) => JSON.stringify({ schema: 'moviepref.artifacts/2', files: Object.fromEntries(files.map((f) => [f, '0'.repeat(64)])) });
+    writeDirAtomic(dir, new Map([['a.txt', 'one'], ['manifest.json', manifest(['a.txt'])]]));
     assert.equal(readFileSync(join(dir, 'a.txt'), 'utf8'), 'one');
     assert.throws(() => writeDirAtomic(dir, new Map([['ok.txt', 'x'], ['../escape.txt', 'y']])), /escapes/);
     assert.equal(readFileSync(join(dir, 'a.txt'), 'utf8'), 'one');
     assert.ok(!existsSync(join(dir, 'ok.txt')));
-    writeDirAtomic(dir, new Map([['b.txt', 'two']]));
+    writeDirAtomic(dir, new Map([['b.txt', 'two'], ['manifest.json', manifest(['b.txt'])]]));
     assert.ok(!existsSync(join(dir, 'a.txt')) && existsSync(join(dir, 'b.txt')));
     assert.ok(!readdirSync(tmp).some((f) => f.startsWith('atomic.')), 'no leftovers');
   });

@@ -1,11 +1,13 @@
 /**
  * Writes a whole directory atomically: files go to a sibling temp directory which is renamed into place
  * only when every file is written and synced. A crash leaves either the old directory or the new one,
- * never a half-written mix.
+ * never a half-written mix. The target is checked first (target.ts): only an absent or empty folder,
+ * or an earlier artifacts folder, is ever replaced.
  */
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { MlError } from '../engine/errors.js';
+import { checkArtifactsTarget, resolveInside } from './target.js';
 
 export type Files = Map<string, Uint8Array | string>;
 
@@ -21,23 +23,33 @@ function writeSynced(path: string, data: Uint8Array | string): void {
   }
 }
 
-export function writeDirAtomic(dir: string, files: Files): void {
+/** Best-effort cleanup that never hides the original error (e.g. ENOTDIR under a regular file). */
+function removeQuietly(path: string): void {
+  try {
+    rmSync(path, { recursive: true, force: true });
+  } catch {
+    /* nothing to clean */
+  }
+}
+
+/** `inputs`: folders the run read (they must not be replaced, see target.ts). */
+export function writeDirAtomic(dir: string, files: Files, opts: { inputs?: readonly string[] } = {}): void {
+  checkArtifactsTarget(dir, opts);
   const target = resolve(dir);
   const tmp = `${target}.tmp-${process.pid}-${Date.now()}`;
   const old = `${target}.old-${process.pid}-${Date.now()}`;
   try {
     mkdirSync(dirname(target), { recursive: true });
     for (const [rel, data] of files) {
-      if (rel.includes('..') || rel.startsWith('/')) throw new MlError('INTERNAL', `artifact path escapes the directory: ${rel}`);
-      const path = join(tmp, rel);
+      const path = resolveInside(tmp, rel);
       mkdirSync(dirname(path), { recursive: true });
       writeSynced(path, data);
     }
     if (existsSync(target)) renameSync(target, old);
     renameSync(tmp, target);
-    rmSync(old, { recursive: true, force: true });
+    removeQuietly(old);
   } catch (err) {
-    rmSync(tmp, { recursive: true, force: true });
+    removeQuietly(tmp);
     if (existsSync(old) && !existsSync(target)) renameSync(old, target);
     if (err instanceof MlError) throw err;
     throw new MlError('IO', `could not write ${target}: ${(err as Error).message}`, { cause: err });

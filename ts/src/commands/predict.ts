@@ -1,6 +1,7 @@
 /** `moviepref predict`: a user + candidate movies -> movies ranked by P(like), from saved artifacts. */
 import type { CommandModule } from 'yargs';
 import { loadPipeline, type Prediction } from '../artifacts/pipeline.js';
+import { checkRequestNumber, REQUEST_LIMITS } from '../artifacts/serving.js';
 import { type GlobalOptions, withGlobals, withModelDir } from '../cli/options.js';
 import { runCommand } from '../cli/run.js';
 import { MlError } from '../engine/errors.js';
@@ -9,9 +10,9 @@ type Args = GlobalOptions & { model: string; user: number; movies?: string; top:
 
 function parseIds(s: string): number[] {
   return s.split(',').map((t) => {
-    const v = Number(t.trim());
+    const v = t.trim() === '' ? NaN : Number(t.trim());
     if (!Number.isInteger(v)) throw new MlError('INVALID_ARGUMENT', `--movies: ${JSON.stringify(t)} is not an integer movie id`);
-    return v;
+    return checkRequestNumber(`--movies: ${t.trim()}`, v, REQUEST_LIMITS.id);
   });
 }
 
@@ -35,8 +36,9 @@ export const predictCommand: CommandModule<object, Args> = {
       async () => {
         if (!(argv.threshold >= 0 && argv.threshold <= 1)) throw new MlError('INVALID_ARGUMENT', `--threshold must be in [0, 1], got ${argv.threshold}`);
         if (!Number.isInteger(argv.top) || argv.top < 0) throw new MlError('INVALID_ARGUMENT', `--top must be a non-negative integer, got ${argv.top}`);
-        if (argv.timestamp !== undefined && !Number.isFinite(argv.timestamp)) throw new MlError('INVALID_ARGUMENT', `--timestamp must be unix seconds, got ${argv.timestamp}`);
-        if (argv.hour !== undefined && !(Number.isInteger(argv.hour) && argv.hour >= 0 && argv.hour <= 23)) throw new MlError('INVALID_ARGUMENT', `--hour must be 0-23, got ${argv.hour}`);
+        checkRequestNumber('--user', argv.user, REQUEST_LIMITS.id);
+        if (argv.timestamp !== undefined) checkRequestNumber('--timestamp (unix seconds)', argv.timestamp, REQUEST_LIMITS.timestamp, false);
+        if (argv.hour !== undefined) checkRequestNumber('--hour', argv.hour, REQUEST_LIMITS.hour);
         const p = loadPipeline(argv.model, { backend: argv.backend });
         const ranked = p.predict({ userId: argv.user, movieIds: argv.movies ? parseIds(argv.movies) : undefined, threshold: argv.threshold, model: argv['model-name'], hour: argv.hour, device: argv.device, timestamp: argv.timestamp });
         return { user: argv.user, model: argv['model-name'] ?? p.manifest.best_model, threshold: argv.threshold, predictions: argv.top ? ranked.slice(0, argv.top) : ranked };

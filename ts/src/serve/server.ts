@@ -1,18 +1,54 @@
 /**
  * The HTTP API over a saved pipeline (native engine): POST /recommend, POST /predict, GET /health,
  * GET /model. Bad input is a 400 with a message naming the field; engine errors keep their code;
- * nothing is a 500 unless it is a bug.
+ * nothing is a 500 unless it is a bug. Every error body, 404 included, is `{error: {code, message}}`.
+ * A connection cannot be held open: an idle socket, a request that takes too long to arrive and an
+ * idle keep-alive connection are all closed after bounded times.
  */
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Pipeline } from '../artifacts/pipeline.js';
 import { MlError } from '../engine/errors.js';
+import { parseJsonBody } from './body.js';
 import { type PredictBody, predictBody, type RecommendBody, recommendBody } from './schemas.js';
 
 const CLIENT_CODES = new Set(['INVALID_ARGUMENT', 'INVALID_PARAM', 'SHAPE_MISMATCH', 'INVALID_DATA']);
 
-export function buildServer(pipeline: Pipeline, opts: { logger?: boolean } = {}): FastifyInstance {
-  const app = Fastify({ logger: opts.logger ?? false, bodyLimit: 4 * 1024 * 1024, ajv: { customOptions: { allErrors: false, coerceTypes: false, removeAdditional: false } } });
+/** Milliseconds before the server gives up on a client (defaults below; tests shorten them). */
+export interface Timeouts {
+  /** A socket with no traffic (e.g. a body that stops arriving). */
+  idleMs: number;
+  /** A whole request, headers and body (checked by Node every few seconds). */
+  requestMs: number;
+  /** An idle keep-alive connection between requests. */
+  keepAliveMs: number;
+}
+
+export const DEFAULT_TIMEOUTS: Timeouts = { idleMs: 10_000, requestMs: 30_000, keepAliveMs: 5_000 };
+
+export function buildServer(pipeline: Pipeline, opts: { logger?: boolean; timeouts?: Partial<Timeouts> } = {}): FastifyInstance {
+  const t = { ...DEFAULT_TIMEOUTS, ...opts.timeouts };
+  const app = Fastify({
+    logger: opts.logger ?? false,
+    bodyLimit: 4 * 1024 * 1024,
+    connectionTimeout: t.idleMs,
+    requestTimeout: t.requestMs,
+    keepAliveTimeout: t.keepAliveMs,
+    ajv: { customOptions: { allErrors: false, coerceTypes: false, removeAdditional: false } },
+  });
   const started = Date.now();
+
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
+    try {
+      done(null, parseJsonBody(body as string));
+    } catch (err) {
+      done(err as Error, undefined);
+    }
+  });
+
+  app.setNotFoundHandler((req, reply) =>
+    reply.code(404).send({ error: { code: 'INVALID_ARGUMENT', message: `no route ${req.method} ${req.url.slice(0, 200)} (have POST /recommend, POST /predict, GET /health, GET /model)` } }),
+  );
 
   app.setErrorHandler((err: Error & { validation?: unknown; statusCode?: number }, _req, reply) => {
     if (err.validation) {
