@@ -97,6 +97,9 @@ describe('line reader limits', () => {
     rejects(() => loadCsvDataset({ dir: files({ users: cr(USERS) }) }), 'INVALID_DATA', 'users.csv line 1:', 'CR-only line endings', 'convert it to LF or CRLF');
     const big = `user_id,movie_id,rating\r${'1,10,5\r'.repeat(200_000)}`; // over the line cap: still named CR-only
     fast(2000, () => rejects(() => loadCsvDataset({ dir: files({ ratings: big }) }), 'INVALID_DATA', 'ratings.csv line 1:', 'CR-only line endings'));
+    // mixed: CR-only line ends first, then LF; a bare CR in an unquoted field on a later line
+    rejects(() => loadCsvDataset({ dir: files({ users: 'user_id,age\r1,30\n2,45\n' }) }), 'INVALID_DATA', 'users.csv line 1:', 'CR-only line endings');
+    rejects(() => loadCsvDataset({ dir: files({ movies: 'movie_id,title\n10,a\rb\n' }) }), 'INVALID_DATA', 'movies.csv line 2, column "title": a carriage return inside an unquoted field');
     // CRLF and a CR inside a quoted field stay fine
     const ds = loadCsvDataset({ dir: files({ movies: 'movie_id,title\r\n10,"a\rb"\r\n20,c\r\n' }) });
     assert.deepEqual(ds.movies.title, ['a\rb', 'c']);

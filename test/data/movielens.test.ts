@@ -66,6 +66,7 @@ describe('MovieLens 100K loader', () => {
     rejects(corrupt('u.user', (t) => t + '1|20|M|writer|12345\n'), 'u.user line 5, column "user_id": duplicate user_id 1');
     rejects(corrupt('u.item', (t) => t.replace('14-Mar-1997', 'March 1997')), 'u.item line 2, column "release_date": "March 1997" is not a date');
     rejects(corrupt('u.item', (t) => t.replace('/5|0|1|', '/5|0|2|')), 'u.item line 5, column "Action": "2" is not a 0/1 genre flag');
+    rejects(corrupt('u.data', (t) => t.replaceAll('\n', '\r')), 'u.data line 1: the file uses CR-only line endings');
     assert.throws(() => loadMovieLens100k(join(tmp, 'absent')), (e: unknown) => e instanceof MlError && e.code === 'IO');
   });
 

@@ -1,10 +1,11 @@
 /**
  * RFC 4180 record reader on top of the streaming line reader: comma-separated fields, fields in
- * double quotes may hold commas, line breaks and doubled quotes (""). Blank lines are skipped.
+ * double quotes may hold commas, line breaks and doubled quotes (""). Blank lines are skipped. A bare
+ * carriage return is only allowed in a quoted field (on line 1 it means CR-only line endings).
  * A record spanning several lines is parsed incrementally (each line is scanned once), and may span
  * at most MAX_RECORD_LINES lines and MAX_RECORD_CHARS characters: past that, its quote is unclosed.
  */
-import { badUtf8Message, forEachLine, invalid, MAX_LINE_BYTES } from './lines.js';
+import { badUtf8Message, CR_ONLY, forEachLine, invalid, MAX_LINE_BYTES } from './lines.js';
 
 /** One record: its fields and the 1-based line it starts on. */
 export type OnRecord = (fields: string[], line: number) => void;
@@ -37,7 +38,7 @@ class RecordParser {
     if (this.open === null) {
       if (text.length === 0) return null;
       this.start = lineNo;
-      if (!text.includes('"')) return text.split(',');
+      if (!text.includes('"') && !text.includes('\r')) return text.split(',');
       this.lines = 1;
       this.chars = text.length;
       return this.scan(text);
@@ -102,6 +103,10 @@ class RecordParser {
         const end = comma < 0 ? text.length : comma;
         const value = text.slice(i, end);
         if (value.includes('"')) throw invalid(this.file, this.start, this.name(this.fields.length), 'a quote inside an unquoted field (quote the whole field and double the quote)');
+        if (value.includes('\r')) {
+          if (this.start === 1) throw invalid(this.file, 1, undefined, CR_ONLY);
+          throw invalid(this.file, this.start, this.name(this.fields.length), 'a carriage return inside an unquoted field (quote the field)');
+        }
         this.fields.push(value);
         if (comma < 0) return this.take();
         i = comma + 1;
@@ -130,8 +135,11 @@ export function readCsv(path: string, file: string, names: () => readonly string
       const fields = parser.line(text, lineNo);
       if (fields) onRecord(fields, parser.start);
     },
-    (text, lineNo, bad) => {
-      throw invalid(file, lineNo, name(parser.fieldAt(text, lineNo, bad.at)), badUtf8Message(bad));
+    {
+      file,
+      onBadUtf8: (text, lineNo, bad) => {
+        throw invalid(file, lineNo, name(parser.fieldAt(text, lineNo, bad.at)), badUtf8Message(bad));
+      },
     },
   );
   parser.end();

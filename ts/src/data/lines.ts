@@ -25,7 +25,8 @@ export function invalid(file: string, line: number, column: string | undefined, 
   return new MlError('INVALID_DATA', `${where(file, line, column)}: ${message}`);
 }
 
-const CR_ONLY = 'the file uses CR-only line endings (classic Mac OS); convert it to LF or CRLF line endings';
+/** The message for files with CR-only line ends. */
+export const CR_ONLY = 'the file uses CR-only line endings (classic Mac OS); convert it to LF or CRLF line endings';
 
 /** The first invalid UTF-8 sequence in `text` of a line that failed validation. */
 export interface BadUtf8 {
@@ -91,19 +92,22 @@ function openRegular(path: string): number {
   throw new MlError('IO', `cannot read ${path}: it is ${what}, expected a regular file`);
 }
 
+export interface LineOptions {
+  /** The file's name in messages (default: the last part of the path). */
+  file?: string;
+  /** Reports a line that is not UTF-8 (so a caller can name the column); by default it is INVALID_DATA naming the line. */
+  onBadUtf8?: OnBadUtf8;
+}
+
 /**
  * Calls `onLine(text, lineNo)` for every line of `path` (1-based numbers, '\n' or '\r\n' endings,
  * a UTF-8 byte-order mark dropped). Errors thrown by `onLine` propagate; read failures become IO.
- * INVALID_DATA: a line longer than MAX_LINE_BYTES, CR-only line endings, and (utf8) bytes that are
- * not UTF-8 — reported through `onBadUtf8` when given (so a caller can name the column).
+ * INVALID_DATA: a line longer than MAX_LINE_BYTES (named CR-only line endings when it holds a '\r'),
+ * and with utf8 bytes that are not UTF-8.
  */
-export function forEachLine(
-  path: string,
-  encoding: 'utf8' | 'latin1',
-  onLine: (text: string, lineNo: number) => void,
-  onBadUtf8?: OnBadUtf8,
-): void {
-  const file = basename(path);
+export function forEachLine(path: string, encoding: 'utf8' | 'latin1', onLine: (text: string, lineNo: number) => void, opts: LineOptions = {}): void {
+  const file = opts.file ?? basename(path);
+  const onBadUtf8 = opts.onBadUtf8;
   const fd = openRegular(path);
   try {
     // Invariant: buf[0, carry) holds the start of a line without its end, carry <= MAX_LINE_BYTES.
@@ -115,10 +119,7 @@ export function forEachLine(
     const emit = (text: string) => {
       lineNo++;
       if (text.endsWith('\r')) text = text.slice(0, -1);
-      if (lineNo === 1) {
-        if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-        if (text.includes('\r')) throw invalid(file, 1, undefined, CR_ONLY);
-      }
+      if (lineNo === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
       onLine(text, lineNo);
     };
     /** Decodes and emits the whole lines in buf[0, end) (the last one ends at `end`). */

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { MlError } from '../engine/errors.js';
 import { CategoryBuilder, type Cell, Grow, parseBounded, parseId, parseNumber } from './csv-columns.js';
 import { MAX_GENRES } from './genres.js';
-import { forEachLine, invalid } from './lines.js';
+import { CR_ONLY, forEachLine, invalid } from './lines.js';
 import type { Categorical, Dataset } from './schema.js';
 
 const RELEASE = /^\d{1,2}-[A-Za-z]{3}-(\d{4})$/;
@@ -19,6 +19,7 @@ function rows(dir: string, file: string, sep: string, columns: readonly string[]
   const at = (line: number) => (col: number): Cell => ({ file, line, column: columns[col] ?? `#${col + 1}` });
   forEachLine(join(dir, file), 'latin1', (text, line) => {
     if (text.trim() === '') return;
+    if (text.includes('\r')) throw invalid(file, line, undefined, CR_ONLY);
     const f = text.split(sep);
     if (f.length < columns.length) throw invalid(file, line, columns[f.length], `missing value: the row has ${f.length} fields, expected ${columns.length}`);
     if (f.length > columns.length) throw invalid(file, line, `#${columns.length + 1}`, `the row has ${f.length} fields, expected ${columns.length}`);
