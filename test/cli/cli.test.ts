@@ -2,13 +2,15 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
-export function cli(args: string[], env: Record<string, string> = {}) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'ts/src/cli/main.ts', ...args], {
-    cwd: ROOT,
+/** Runs the CLI from source; `cwd` defaults to the repository root (tsx is resolved absolutely, so any cwd works). */
+export function cli(args: string[], env: Record<string, string> = {}, cwd = ROOT) {
+  const r = spawnSync(process.execPath, ['--import', import.meta.resolve('tsx'), join(ROOT, 'ts/src/cli/main.ts'), ...args], {
+    cwd,
     encoding: 'utf8',
     env: { ...process.env, ...env },
     timeout: 120_000,
