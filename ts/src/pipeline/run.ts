@@ -12,7 +12,7 @@ import { renderHtml } from '../report/html.js';
 import { writeInsights } from '../report/insights.js';
 import { REPORT_SCHEMA, type ModelSummary, type Ranked, type RunReport } from '../report/types.js';
 import { type DataSource, loadDataset, type SplitKind, splitDataset } from './dataset.js';
-import type { Mode } from './grids.js';
+import { FOLDS, type Mode } from './grids.js';
 import { type TrainedModel, trainAll } from './train.js';
 
 export interface RunOptions {
@@ -71,7 +71,7 @@ export async function runPipeline(o: RunOptions): Promise<RunResult> {
   const t0 = performance.now();
   const ds = await time('data', () => loadDataset(o.source));
   log(`data: ${ds.users.n} users, ${ds.movies.n} movies, ${ds.interactions.n} interactions (${ds.source})`);
-  const split = await time('split', () => splitDataset(ds, o.split, o.testFraction, o.seed));
+  const split = await time('split', () => splitDataset(ds, o.split, o.testFraction, o.seed, FOLDS[o.mode]));
   log(`split: ${o.split}, ${split.train.length} train / ${split.test.length} test`);
   const built = await time('features', () => buildFeatures(ds, split, { seed: o.seed }));
   const selection = await time('selection', () => ({ pruning: prune(built.train), pca: pca(built.train) }));
