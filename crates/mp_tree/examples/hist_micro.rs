@@ -18,7 +18,7 @@ fn main() {
         let mask: Vec<bool> = (0..f).map(|j| j < nf).collect();
         let mut h = Histogram::new(f);
         let t = Instant::now();
-        h.build(&m, None, &gh, &mask);
+        h.build(&m, None, &gh, Some(&mask));
         let s = t.elapsed().as_secs_f64();
         println!("{nf} features, all rows: {:.3} ns/update (wall)", s * 1e9 / (n * nf) as f64);
         for d in [2usize, 8, 32, 100] {
@@ -26,7 +26,7 @@ fn main() {
             let ogh: Vec<[f32; 2]> = rows.iter().map(|&r| gh[r as usize]).collect();
             let t = Instant::now();
             for _ in 0..3 {
-                h.build(&m, Some(&rows), &ogh, &mask);
+                h.build(&m, Some(&rows), &ogh, Some(&mask));
             }
             let s = t.elapsed().as_secs_f64() / 3.0;
             println!("{nf} features, 1/{d} of rows: {:.3} ns/update (wall)", s * 1e9 / (rows.len() * nf) as f64);

@@ -185,7 +185,7 @@ struct Grown {
     stats: FitStats,
 }
 
-fn grow_tree(data: &BinnedMatrix, y: &[f32], gp: GrowParams, bootstrap: bool, seed: u64, t: usize) -> Grown {
+fn grow_tree(data: &BinnedMatrix, features: &[u32], y: &[f32], gp: GrowParams, bootstrap: bool, seed: u64, t: usize) -> Grown {
     let n = y.len();
     let mut rng = Rng::derive(seed, t as u64);
     let mut counts = vec![u32::from(!bootstrap); n];
@@ -203,9 +203,8 @@ fn grow_tree(data: &BinnedMatrix, y: &[f32], gp: GrowParams, bootstrap: bool, se
         }
     }
     let rows = counts.iter().enumerate().filter(|(_, &c)| c > 0).map(|(r, _)| r as u32);
-    let features: Vec<u32> = (0..data.n_features() as u32).collect();
     let mut grower = Grower::new(data, gp);
-    let tree = grower.grow(&gh, rows, &features, &mut rng);
+    let tree = grower.grow(&gh, rows, features, &mut rng);
     Grown { tree, in_bag, stats: grower.stats() }
 }
 
@@ -265,12 +264,13 @@ pub fn fit_forest(
         leaf_scale: 1.0,
         node_features: (k < n_features).then_some(k),
     };
+    let features: Vec<u32> = (0..n_features as u32).collect();
     let total = p.n_estimators as usize;
     let mut grown: Vec<Grown> = Vec::with_capacity(total);
     'outer: while grown.len() < total {
         let start = grown.len();
         let batch = par::map_indexed(TREE_BATCH.min(total - start), |i| {
-            grow_tree(&data, y, gp, p.bootstrap, p.seed, start + i)
+            grow_tree(&data, &features, y, gp, p.bootstrap, p.seed, start + i)
         });
         for g in batch {
             let it = grown.len() as u32;

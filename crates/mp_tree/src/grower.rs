@@ -82,8 +82,11 @@ pub struct Grower<'a> {
     pool: Vec<Histogram>,
     ordered: Vec<[f32; 2]>,
     tree_mask: Vec<bool>,
-    node_mask: Vec<bool>,
+    /// Per-node sampling: the tree's features, permuted in place by each draw and restored after it.
+    perm: Vec<u32>,
+    /// Per-node sampling: the node's drawn features (ascending) and their compact histogram.
     node_feats: Vec<u32>,
+    node_hist: Histogram,
     stats: FitStats,
 }
 
@@ -97,8 +100,9 @@ impl<'a> Grower<'a> {
             pool: Vec::new(),
             ordered: Vec::new(),
             tree_mask: vec![false; f],
-            node_mask: vec![false; f],
+            perm: Vec::new(),
             node_feats: Vec::new(),
+            node_hist: Histogram::compact(&[]),
             stats: FitStats::default(),
         }
     }
@@ -121,6 +125,10 @@ impl<'a> Grower<'a> {
         for &f in tree_features {
             self.tree_mask[f as usize] = true;
         }
+        if self.params.node_features.is_some() {
+            self.perm.clear();
+            self.perm.extend_from_slice(tree_features);
+        }
         let root_sum = GradStats::sum_rows(gh, self.partition.rows(0));
         let mut nodes = vec![self.leaf_node(root_sum)];
         let mut heap = BinaryHeap::new();
@@ -129,7 +137,7 @@ impl<'a> Grower<'a> {
             let hist = if self.params.node_features.is_none() {
                 let mut h = self.acquire();
                 let mask = std::mem::take(&mut self.tree_mask);
-                self.build(&mut h, 0, gh, &mask);
+                self.build(&mut h, 0, gh, Some(&mask));
                 self.tree_mask = mask;
                 Some(h)
             } else {
@@ -164,10 +172,10 @@ impl<'a> Grower<'a> {
         self.pool.pop().unwrap_or_else(|| Histogram::new(self.data.n_features()))
     }
 
-    /// Builds `node`'s histogram for `mask` from its rows. Ordered gradients (the node's
+    /// Builds `node`'s histogram for `mask` (`None`: every feature `hist` holds) from its rows. Ordered gradients (the node's
     /// `[grad, hess]` pairs laid out in row order) are gathered in bounded pieces of
     /// `ORDERED_CHUNK` rows, each accumulated in row order: the same sums as one pass.
-    fn build(&mut self, hist: &mut Histogram, node: usize, gh: &[[f32; 2]], mask: &[bool]) {
+    fn build(&mut self, hist: &mut Histogram, node: usize, gh: &[[f32; 2]], mask: Option<&[bool]>) {
         let watch = Stopwatch::start();
         let rows = self.partition.rows(node);
         if rows.len() == self.data.n_rows() {
@@ -189,7 +197,7 @@ impl<'a> Grower<'a> {
                 hist.accumulate(self.data, Some(piece), &self.ordered, mask);
             }
         }
-        let n_active = mask.iter().filter(|&&a| a).count() as u64;
+        let n_active = mask.map_or(hist.n_held(), |m| m.iter().filter(|&&a| a).count()) as u64;
         self.stats.hist_updates += rows.len() as u64 * n_active;
         self.stats.hist_builds += 1;
         self.stats.hist_nanos += watch.nanos();
@@ -225,13 +233,13 @@ impl<'a> Grower<'a> {
             }
             None => {
                 let k = self.params.node_features.unwrap_or(tree_features.len());
-                self.sample_node_features(tree_features, k, rng);
-                let mut h = self.acquire();
-                let mask = std::mem::take(&mut self.node_mask);
-                self.build(&mut h, node as usize, gh, &mask);
-                self.node_mask = mask;
+                self.sample_node_features(k, rng);
+                // A compact histogram of just the drawn features: memory follows k, not the matrix width.
+                let mut h = std::mem::replace(&mut self.node_hist, Histogram::compact(&[]));
+                h.hold(&self.node_feats);
+                self.build(&mut h, node as usize, gh, None);
                 let s = best_split(&h, self.data, &self.node_feats, sum, &self.params.split);
-                self.pool.push(h);
+                self.node_hist = h;
                 if let Some(s) = s {
                     let priority = self.priority(&s);
                     heap.push(Candidate { node, depth, priority, split: s, hist: None });
@@ -255,21 +263,24 @@ impl<'a> Grower<'a> {
         }
     }
 
-    /// Draws `k` of `tree_features` without replacement into `node_feats` (ascending) and `node_mask`.
-    fn sample_node_features(&mut self, tree_features: &[u32], k: usize, rng: &mut Rng) {
+    /// Draws `k` of the tree's features without replacement into `node_feats` (ascending): a partial
+    /// Fisher-Yates shuffle of `perm` (the tree's features in order), undone afterwards, so each draw
+    /// costs O(k) and sees the same sequence as a shuffle of a fresh copy.
+    fn sample_node_features(&mut self, k: usize, rng: &mut Rng) {
+        let n = self.perm.len();
+        let k = k.clamp(1, n);
         self.node_feats.clear();
-        self.node_feats.extend_from_slice(tree_features);
-        let k = k.clamp(1, self.node_feats.len());
+        let mut swaps = Vec::with_capacity(k);
         for i in 0..k {
-            let j = i + rng.below(self.node_feats.len() - i);
-            self.node_feats.swap(i, j);
+            let j = i + rng.below(n - i);
+            self.perm.swap(i, j);
+            swaps.push(j);
         }
-        self.node_feats.truncate(k);
+        self.node_feats.extend_from_slice(&self.perm[..k]);
+        for (i, &j) in swaps.iter().enumerate().rev() {
+            self.perm.swap(i, j);
+        }
         self.node_feats.sort_unstable();
-        self.node_mask.fill(false);
-        for &f in &self.node_feats {
-            self.node_mask[f as usize] = true;
-        }
     }
 
     /// Applies a candidate's split: new children, row partition, child histograms and their splits.
@@ -319,9 +330,9 @@ impl<'a> Grower<'a> {
             if nl <= nr { ((l, s.left, ok_l), (r, s.right, ok_r)) } else { ((r, s.right, ok_r), (l, s.left, ok_l)) };
         let mask = std::mem::take(&mut self.tree_mask);
         let mut small_hist = self.acquire();
-        self.build(&mut small_hist, small, gh, &mask);
+        self.build(&mut small_hist, small, gh, Some(&mask));
         if l_ok {
-            parent.subtract(&small_hist, &mask);
+            parent.subtract(&small_hist, Some(&mask));
             self.stats.hist_subtractions += 1;
         }
         self.tree_mask = mask;

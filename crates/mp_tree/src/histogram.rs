@@ -60,47 +60,88 @@ impl SubAssign for GradStats {
     }
 }
 
-/// One node's histogram over all features (only the features of the active mask are meaningful).
+/// One node's histogram. A full histogram holds every feature of the matrix (slot = feature); a
+/// compact one holds only a list of features (RF per-node sampling), so its memory is proportional
+/// to the features sampled, not to the matrix width (1e6 features x 4 KiB per feature is 4 GB).
 #[derive(Debug, Clone)]
 pub struct Histogram {
     data: Vec<GradStats>,
+    /// `None`: slot `j` is feature `j`. `Some(fs)`: slot `i` is feature `fs[i]` (ascending).
+    features: Option<Vec<u32>>,
 }
 
 impl Histogram {
+    /// A full histogram over `n_features` features.
     pub fn new(n_features: usize) -> Self {
-        Histogram { data: vec![GradStats::default(); n_features * BIN_STRIDE] }
+        Histogram { data: vec![GradStats::default(); n_features * BIN_STRIDE], features: None }
     }
 
-    /// The bins of feature `j` (index = bin).
+    /// A compact histogram over `features` (ascending, distinct).
+    pub fn compact(features: &[u32]) -> Self {
+        let mut h = Histogram { data: Vec::new(), features: Some(Vec::new()) };
+        h.hold(features);
+        h
+    }
+
+    /// Makes this compact histogram hold (zeroed) `features` (ascending, distinct), reusing its buffers.
+    pub fn hold(&mut self, features: &[u32]) {
+        debug_assert!(features.windows(2).all(|w| w[0] < w[1]), "features must be ascending and distinct");
+        let held = self.features.get_or_insert_with(Vec::new);
+        held.clear();
+        held.extend_from_slice(features);
+        self.data.clear();
+        self.data.resize(features.len() * BIN_STRIDE, GradStats::default());
+    }
+
+    /// Number of features held.
+    pub fn n_held(&self) -> usize {
+        self.data.len() / BIN_STRIDE
+    }
+
+    /// The bins of feature `j` (index = bin). Panics if a compact histogram does not hold `j`.
     pub fn feature(&self, j: usize) -> &[GradStats] {
-        &self.data[j * BIN_STRIDE..(j + 1) * BIN_STRIDE]
+        let slot = match &self.features {
+            None => j,
+            Some(fs) => fs.binary_search(&(j as u32)).expect("feature held by the compact histogram"),
+        };
+        &self.data[slot * BIN_STRIDE..(slot + 1) * BIN_STRIDE]
     }
 
-    /// Builds the histogram of `rows` for the features with `mask[j]`.
+    /// `(feature, bins)` of every held feature selected by `mask` (indexed by feature; `None` = all held).
+    fn slots_mut<'h>(&'h mut self, mask: Option<&'h [bool]>) -> impl Iterator<Item = (usize, &'h mut [GradStats])> + 'h {
+        let features = self.features.as_deref();
+        self.data
+            .chunks_mut(BIN_STRIDE)
+            .enumerate()
+            .map(move |(i, h)| (features.map_or(i, |fs| fs[i] as usize), h))
+            .filter(move |(j, _)| mask.is_none_or(|m| m[*j]))
+    }
+
+    /// Builds the histogram of `rows` for the held features selected by `mask` (`None` = all held).
     ///
     /// `gh` holds the rows' `[grad, hess]` in the same order as `rows` ("ordered gradients"); when
     /// `rows` is `None` the node holds every row and `gh` is indexed by row directly. Active features
     /// are grouped by bin tile and the tiles split into groups (one task each); a group walks the rows
     /// in cache-sized blocks and updates all its features per block. Each feature is still summed in
     /// row order by one thread.
-    pub fn build(&mut self, m: &BinnedMatrix, rows: Option<&[u32]>, gh: &[[f32; 2]], mask: &[bool]) {
+    pub fn build(&mut self, m: &BinnedMatrix, rows: Option<&[u32]>, gh: &[[f32; 2]], mask: Option<&[bool]>) {
         self.clear(mask);
         self.accumulate(m, rows, gh, mask);
     }
 
-    /// Zeroes the features with `mask[j]`.
-    pub fn clear(&mut self, mask: &[bool]) {
-        for (h, _) in self.data.chunks_mut(BIN_STRIDE).zip(mask).filter(|(_, &a)| a) {
+    /// Zeroes the held features selected by `mask` (`None` = all held).
+    pub fn clear(&mut self, mask: Option<&[bool]>) {
+        for (_, h) in self.slots_mut(mask) {
             h.fill(GradStats::default());
         }
     }
 
-    /// Adds the rows to the masked features without clearing them first: building a node's rows in
+    /// Adds the rows to the selected features without clearing them first: building a node's rows in
     /// consecutive pieces (ascending) gives exactly the sums of one [`Self::build`].
-    pub fn accumulate(&mut self, m: &BinnedMatrix, rows: Option<&[u32]>, gh: &[[f32; 2]], mask: &[bool]) {
+    pub fn accumulate(&mut self, m: &BinnedMatrix, rows: Option<&[u32]>, gh: &[[f32; 2]], mask: Option<&[bool]>) {
         let mut tiles: Vec<TileJob<'_>> = Vec::new();
         let (mut n_active, tile) = (0, m.tile_size());
-        for (j, h) in self.data.chunks_mut(BIN_STRIDE).enumerate().filter(|(j, _)| mask[*j]) {
+        for (j, h) in self.slots_mut(mask) {
             let t = j / tile;
             let h: &mut [GradStats; BIN_STRIDE] = h.try_into().expect("chunk has BIN_STRIDE bins");
             match tiles.last_mut() {
@@ -118,10 +159,13 @@ impl Histogram {
         par::for_each_chunk_mut(&mut tiles, group, parallel, |_, jobs| build_group(jobs, m, rows, gh));
     }
 
-    /// Turns `self` (a parent) into its other child: `self -= child` on the masked features.
-    pub fn subtract(&mut self, child: &Histogram, mask: &[bool]) {
-        for (j, (p, c)) in self.data.chunks_mut(BIN_STRIDE).zip(child.data.chunks(BIN_STRIDE)).enumerate() {
-            if mask[j] {
+    /// Turns `self` (a parent) into its other child: `self -= child` on the selected features (both
+    /// histograms hold the same features).
+    pub fn subtract(&mut self, child: &Histogram, mask: Option<&[bool]>) {
+        debug_assert_eq!(self.features, child.features, "subtracting histograms of different features");
+        for ((j, p), c) in self.data.chunks_mut(BIN_STRIDE).enumerate().zip(child.data.chunks(BIN_STRIDE)) {
+            let f = self.features.as_deref().map_or(j, |fs| fs[j] as usize);
+            if mask.is_none_or(|m| m[f]) {
                 for (a, &b) in p.iter_mut().zip(c) {
                     *a -= b;
                 }
@@ -276,12 +320,12 @@ mod tests {
         let ordered = |rows: &[u32]| rows.iter().map(|&r| gh[r as usize]).collect::<Vec<_>>();
 
         let mut parent = Histogram::new(f);
-        parent.build(&m, None, &gh, &mask);
+        parent.build(&m, None, &gh, Some(&mask));
         let mut l = Histogram::new(f);
-        l.build(&m, Some(&left), &ordered(&left), &mask);
+        l.build(&m, Some(&left), &ordered(&left), Some(&mask));
         let mut r_direct = Histogram::new(f);
-        r_direct.build(&m, Some(&right), &ordered(&right), &mask);
-        parent.subtract(&l, &mask);
+        r_direct.build(&m, Some(&right), &ordered(&right), Some(&mask));
+        parent.subtract(&l, Some(&mask));
         for j in 0..f {
             for (a, b) in parent.feature(j).iter().zip(r_direct.feature(j)) {
                 assert!((a.g - b.g).abs() < 1e-9 && (a.h - b.h).abs() < 1e-9, "{a:?} vs {b:?}");
@@ -294,8 +338,28 @@ mod tests {
         let data = [1.0f32, 2.0, 3.0, 4.0];
         let m = BinnedMatrix::from_matrix(ColMajor::new(&data, 2).unwrap(), 255, 0).unwrap();
         let mut h = Histogram::new(2);
-        h.build(&m, None, &[[1.0, 1.0], [2.0, 1.0]], &[false, true]);
+        h.build(&m, None, &[[1.0, 1.0], [2.0, 1.0]], Some(&[false, true]));
         assert!(h.feature(0).iter().all(|s| *s == GradStats::default()));
         assert_eq!(h.feature(1).iter().map(|s| s.g).sum::<f64>(), 3.0);
+    }
+
+    #[test]
+    fn compact_histogram_equals_the_full_one_on_its_features() {
+        let (n, f) = (500, 9);
+        let mut rng = Rng::new(8);
+        let data: Vec<f32> = (0..n * f).map(|_| rng.next_f64() as f32).collect();
+        let m = BinnedMatrix::from_matrix_tiled(ColMajor::new(&data, n).unwrap(), 32, 0, 1).unwrap();
+        let gh: Vec<[f32; 2]> = (0..n).map(|_| [rng.next_f64() as f32 - 0.5, 1.0]).collect();
+        let rows: Vec<u32> = (0..n as u32).filter(|r| r % 3 != 0).collect();
+        let ordered: Vec<[f32; 2]> = rows.iter().map(|&r| gh[r as usize]).collect();
+        let mut full = Histogram::new(f);
+        full.build(&m, Some(&rows), &ordered, None);
+        let mut compact = Histogram::compact(&[0]);
+        compact.hold(&[2, 5, 8]);
+        compact.build(&m, Some(&rows), &ordered, None);
+        assert_eq!(compact.data.len(), 3 * BIN_STRIDE);
+        for j in [2, 5, 8] {
+            assert_eq!(compact.feature(j), full.feature(j));
+        }
     }
 }

@@ -146,7 +146,7 @@ mod tests {
         let m = BinnedMatrix::from_matrix(ColMajor::new(&x, 4).unwrap(), 255, 0).unwrap();
         let gh = [[1.0f32, 1.0], [1.0, 1.0], [-1.0, 1.0], [-1.0, 1.0]];
         let mut h = Histogram::new(1);
-        h.build(&m, None, &gh, &[true]);
+        h.build(&m, None, &gh, None);
         let s = best_split(&h, &m, &[0], GradStats::new(0.0, 4.0), &params()).unwrap();
         assert_eq!(m.threshold(0, s.bin), 2.5);
         assert!((s.gain - 4.0).abs() < 1e-12);
@@ -159,7 +159,7 @@ mod tests {
         // missing rows behave like the high values
         let gh = [[1.0f32, 1.0], [1.0, 1.0], [-1.0, 1.0], [-1.0, 1.0], [-1.0, 1.0], [-1.0, 1.0]];
         let mut h = Histogram::new(1);
-        h.build(&m, None, &gh, &[true]);
+        h.build(&m, None, &gh, None);
         let s = best_split(&h, &m, &[0], GradStats::new(-2.0, 6.0), &params()).unwrap();
         assert!(!s.default_left);
         assert_eq!(m.threshold(0, s.bin), 2.5);
@@ -171,7 +171,7 @@ mod tests {
         let m = BinnedMatrix::from_matrix(ColMajor::new(&x, 4).unwrap(), 255, 0).unwrap();
         let gh = [[1.0f32, 1.0], [1.0, 1.0], [-1.0, 1.0], [-1.0, 1.0]];
         let mut h = Histogram::new(1);
-        h.build(&m, None, &gh, &[true]);
+        h.build(&m, None, &gh, None);
         let tot = GradStats::new(0.0, 4.0);
         assert!(best_split(&h, &m, &[0], tot, &SplitParams { min_child_weight: 3.0, ..params() }).is_none());
         assert!(best_split(&h, &m, &[0], tot, &SplitParams { gamma: 4.5, ..params() }).is_none());
