@@ -12,5 +12,5 @@ fn main() {
     let y: Vec<f32> = (0..n).map(|i| (i % 2) as f32).collect();
     let p = ForestParams { n_estimators: trees as u32, bootstrap: false, ..ForestParams::default() }.check().expect("params");
     let m = fit_forest(ColMajor::new(&x, n).expect("matrix"), &y, &p, &mut NoopObserver).expect("fit");
-    println!("{f} features x {n} rows x {trees} trees: {} MB of input, {} trees fitted", x.len() * 4 >> 20, m.trees().len());
+    println!("{f} features x {n} rows x {trees} trees: {} MB of input, {} trees fitted", (x.len() * 4) >> 20, m.trees().len());
 }
