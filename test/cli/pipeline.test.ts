@@ -43,6 +43,20 @@ describe('moviepref pipeline commands', () => {
     const badIds = cli(['predict', '--model', quick, '--user', '1', '--movies', '1,x']);
     assert.equal(badIds.code, 2);
     assert.match(badIds.stderr, /--movies: "x"/);
+    for (const [flags, needle] of [
+      [['--user', 'abc'], /--user must be an integer/],
+      [['--user', '1e300'], /--user must be an integer in -2147483648\.\.2147483647/],
+      [['--user', '1', '--timestamp', '1e308'], /--timestamp .* in 0\.\.253402300799/],
+      [['--user', '1', '--timestamp', '-1'], /--timestamp/],
+      [['--user', '1', '--movies', '1,,2'], /--movies: "" is not an integer/],
+      [['--user', '1', '--movies', '1,99999999999'], /--movies: 99999999999 must be an integer in/],
+    ] as const) {
+      const r = cli(['predict', '--model', quick, ...flags, '--json']);
+      assert.equal(r.code, 2, `${flags.join(' ')}: ${r.stderr}`);
+      const err = JSON.parse(r.stdout).error;
+      assert.equal(err.code, 'INVALID_ARGUMENT');
+      assert.match(err.message, needle);
+    }
     const noDir = cli(['predict', '--model', join(tmp, 'nope'), '--user', '1']);
     assert.equal(noDir.code, 1);
     assert.match(noDir.stderr, /IO.*manifest.json/);

@@ -1,11 +1,12 @@
 /** The HTTP API: every endpoint, validation errors as 400s, cold start, and concurrent answers equal the CLI's. */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { type AddressInfo, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { loadPipeline } from '../../ts/src/artifacts/pipeline.js';
-import { loadEngine } from '../../ts/src/engine/index.js';
+import { loadEngine, type MlError } from '../../ts/src/engine/index.js';
 import { runPipeline } from '../../ts/src/pipeline/run.js';
 import { buildServer } from '../../ts/src/serve/server.js';
 import { cli } from '../cli/cli.test.js';
@@ -25,7 +26,10 @@ after(async () => {
   rmSync(tmp, { recursive: true, force: true });
 });
 
-const post = (url: string, payload: unknown) => app.inject({ method: 'POST', url, payload: payload as object });
+const post = (url: string, payload: unknown) =>
+  typeof payload === 'string'
+    ? app.inject({ method: 'POST', url, payload, headers: { 'content-type': 'application/json' } })
+    : app.inject({ method: 'POST', url, payload: payload as object });
 
 describe('API', () => {
   it('GET /health and GET /model', async () => {
@@ -81,6 +85,16 @@ describe('API', () => {
     ['unknown model', '/recommend', { user_id: 100, model: 'svm' }, 'svm'],
     ['empty batch', '/predict', { items: [] }, 'items'],
     ['batch item without movie', '/predict', { items: [{ user_id: 1 }] }, 'movie_id'],
+    ['a timestamp before 1970', '/recommend', { user_id: 1, timestamp: -1e308, model: 'logistic_regression' }, 'timestamp'],
+    ['a timestamp after year 9999', '/recommend', { user_id: 1, timestamp: 1e308 }, 'timestamp'],
+    ['a user id beyond 32 bits', '/recommend', { user_id: 1e300 }, 'user_id'],
+    ['a candidate id beyond 32 bits', '/recommend', { user_id: 1, candidates: [1, 2 ** 31] }, 'candidates'],
+    ['a batch movie id beyond 32 bits', '/predict', { items: [{ user_id: 1, movie_id: -(2 ** 31) - 1 }] }, 'movie_id'],
+    ['a batch timestamp out of range', '/predict', { items: [{ user_id: 1, movie_id: 500, timestamp: 1e20 }] }, 'timestamp'],
+    ['an overlong device name', '/recommend', { user_id: 1, device: 'x'.repeat(101) }, 'device'],
+    ['a __proto__ key', '/recommend', '{"user_id": 1, "__proto__": {"polluted": true}}', 'forbidden key at body.__proto__'],
+    ['a constructor.prototype key', '/predict', '{"items": [{"user_id": 1, "movie_id": 2, "constructor": {"prototype": {"x": 1}}}]}', 'forbidden key at body.items[0].constructor'],
+    ['an empty body', '/recommend', '', 'empty'],
   ] as const) {
     it(`400 for ${name}`, async () => {
       const r = await post(url, payload);
@@ -91,9 +105,45 @@ describe('API', () => {
     });
   }
 
-  it('malformed JSON is a 400, not a 500', async () => {
-    const r = await app.inject({ method: 'POST', url: '/recommend', payload: '{bad', headers: { 'content-type': 'application/json' } });
+  it('malformed JSON is a 400 saying where, not a 500', async () => {
+    const r = await post('/recommend', '{bad');
     assert.equal(r.statusCode, 400);
+    assert.match(r.json().error.message, /not valid JSON: .*position 1/);
+  });
+
+  it('an unknown route is a 404 in the {error: {code, message}} shape', async () => {
+    for (const r of [await app.inject('/nope'), await post('/recommend/x', { user_id: 1 })]) {
+      assert.equal(r.statusCode, 404);
+      assert.deepEqual(Object.keys(r.json()), ['error']);
+      assert.equal(r.json().error.code, 'INVALID_ARGUMENT');
+      assert.match(r.json().error.message, /no route (GET \/nope|POST \/recommend\/x)/);
+    }
+  });
+
+  it('the library refuses a timestamp out of range too (no NON_FINITE from the engine)', () => {
+    const p = loadPipeline(dir, { backend: 'native' });
+    assert.throws(() => p.recommend({ userId: 100, timestamp: -1e308, model: 'logistic_regression' }), (e: MlError) => e.code === 'INVALID_ARGUMENT' && /timestamp/.test(e.message));
+  });
+
+  it('a request whose body never completes is dropped after the idle timeout', async () => {
+    const slow = buildServer(loadPipeline(dir, { backend: 'native' }), { timeouts: { idleMs: 300, requestMs: 1000 } });
+    await slow.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      const { port } = slow.server.address() as AddressInfo;
+      const t0 = performance.now();
+      const answer = await new Promise<string>((resolve, reject) => {
+        const sock = connect(port, '127.0.0.1', () => sock.write('POST /recommend HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"user_id": 1'));
+        let got = '';
+        sock.on('data', (d) => (got += d));
+        sock.on('close', () => resolve(got));
+        sock.on('error', reject);
+        setTimeout(() => reject(new Error('the server kept the connection open')), 4000).unref();
+      });
+      assert.ok(performance.now() - t0 < 3000, `closed after ${performance.now() - t0} ms`);
+      assert.ok(answer === '' || /^HTTP\/1\.1 408/.test(answer), answer);
+    } finally {
+      await slow.close();
+    }
   });
 
   it('concurrent requests over HTTP give the same answers as the CLI predict', async () => {
