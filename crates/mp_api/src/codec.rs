@@ -1,4 +1,5 @@
-//! The model file envelope: versioned, self-describing, checksummed.
+//! The model file envelope: versioned, self-describing, checksummed (public for tools that inspect
+//! or re-seal files, such as the decoder fuzz test).
 //!
 //! ```text
 //! magic    8 bytes  "MOVPREF\0"

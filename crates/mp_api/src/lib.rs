@@ -1,6 +1,6 @@
 //! The moviepref facade: the ONLY surface the napi and wasm bindings call.
 //! Numbers come in as column-major `&[f32]` + `n_rows`; specs and reports travel as JSON strings.
-mod codec;
+pub mod codec;
 mod model;
 mod permutation;
 mod select;

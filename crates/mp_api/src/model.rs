@@ -1,7 +1,7 @@
 //! A fitted model of any kind, with its metadata and its byte format.
 use crate::codec;
 use crate::spec::ModelSpec;
-use mp_core::{ColMajor, Error, ErrorCode, NoopObserver, Observer, Result};
+use mp_core::{ColMajor, Error, ErrorCode, NoopObserver, Observer, Result, MAX_FEATURES};
 use mp_linear::{fit_logistic, LogisticModel};
 use mp_tree::{fit_forest, fit_gbt, ForestModel, GbtModel, ImportanceKind, Tree};
 use serde::{Deserialize, Serialize};
@@ -140,6 +140,13 @@ impl Model {
             AnyModel::Gbt(m) => splits_within(m.trees(), n),
             AnyModel::Forest(m) => splits_within(m.trees(), n),
         };
+        if matches!(&self.inner, AnyModel::Forest(m) if m.trees().is_empty()) {
+            // it would average zero trees: NaN for every row
+            return Err(Error::deserialize("model is a forest without trees"));
+        }
+        if n > MAX_FEATURES {
+            return Err(Error::deserialize(format!("model claims {n} features, over the supported maximum {MAX_FEATURES}")));
+        }
         if kind != self.info.kind || n != self.info.n_features || !internal_ok {
             return Err(Error::deserialize(format!(
                 "model header says {} with {} features but the body holds {kind} with {n}",
@@ -214,6 +221,17 @@ mod tests {
         ] {
             assert!(decode(bad).is_err());
         }
+    }
+
+    #[test]
+    fn a_forest_without_trees_is_refused() {
+        let (x, y) = tiny();
+        let m = crate::fit(&x, 20, &y, r#"{"kind":"forest","params":{"n_estimators":2}}"#).unwrap();
+        let header = serde_json::to_vec(&m.info).unwrap();
+        // postcard: variant Forest (2), n_features 2, zero trees, no OOB score
+        let e = Model::from_bytes(&codec::encode(FORMAT_VERSION, &header, &[2, 2, 0, 0])).unwrap_err();
+        assert_eq!(e.code(), ErrorCode::Deserialize);
+        assert!(e.message().contains("without trees"), "{e}");
     }
 
     #[test]

@@ -9,6 +9,6 @@ pub mod rng;
 
 pub use error::{Error, ErrorCode, Result};
 pub use labels::BinaryLabels;
-pub use matrix::ColMajor;
+pub use matrix::{ColMajor, MAX_FEATURES};
 pub use observer::{Control, NoopObserver, Observer};
 pub use rng::{Rng, SplitMix64};

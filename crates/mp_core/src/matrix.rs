@@ -1,6 +1,10 @@
 //! Column-major f32 feature matrix view over a borrowed buffer (the FFI buffer, zero-copy).
 use crate::error::{Error, ErrorCode, Result};
 
+/// Most features a matrix (and so a model) may have: per-feature results (importances, scalers) stay
+/// below 128 MiB, and a model file cannot make a reader allocate more by claiming a larger count.
+pub const MAX_FEATURES: usize = 1 << 24;
+
 #[derive(Debug, Clone, Copy)]
 pub struct ColMajor<'a> {
     data: &'a [f32],
@@ -24,7 +28,11 @@ impl<'a> ColMajor<'a> {
                 n_rows
             )));
         }
-        Ok(ColMajor { data, n_rows, n_features: data.len() / n_rows })
+        let n_features = data.len() / n_rows;
+        if n_features > MAX_FEATURES {
+            return Err(Error::shape(format!("{n_features} features exceed the supported maximum {MAX_FEATURES}")));
+        }
+        Ok(ColMajor { data, n_rows, n_features })
     }
 
     /// Like [`ColMajor::new`] but also requires an exact feature count (predicting with a fitted model).
@@ -109,6 +117,9 @@ mod tests {
         assert_eq!(ColMajor::new(&[], 2).unwrap_err().code(), ErrorCode::EmptyData);
         assert_eq!(ColMajor::new(&[1.0], 0).unwrap_err().code(), ErrorCode::EmptyData);
         assert_eq!(ColMajor::with_features(&[1.0; 6], 3, 3).unwrap_err().code(), ErrorCode::ShapeMismatch);
+        let wide = vec![0.0f32; MAX_FEATURES + 1];
+        assert!(ColMajor::new(&wide, 1).unwrap_err().message().contains("supported maximum"));
+        assert_eq!(ColMajor::new(&wide[1..], 1).unwrap().n_features(), MAX_FEATURES);
     }
 
     #[test]
