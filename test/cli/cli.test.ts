@@ -70,6 +70,9 @@ describe('moviepref CLI', () => {
     assert.equal(r.code, 2);
     assert.equal(JSON.parse(r.stdout).error.code, 'INVALID_ARGUMENT');
     assert.match(r.stderr, /--rows/);
+    const huge = cli(['check', '--rows', '1e12', '--json']);
+    assert.equal(huge.code, 2, 'bounded above: no allocation of 1e12 rows');
+    assert.match(JSON.parse(huge.stdout).error.message, /--rows must be an integer in 10\.\.10000000/);
   });
 
   it('an invalid MP_BACKEND is refused clearly', () => {

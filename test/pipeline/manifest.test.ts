@@ -22,7 +22,7 @@ before(async () => {
   await runPipeline({ mode: 'demo', seed: 2, source: { kind: 'memory', dataset: tinyDataset(60, 40, 1500, 4, 'genre') }, split: 'random', testFraction: 0.2, out: good, engine: loadEngine('native') });
 });
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;
 const sha = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
 let n = 0;
 

@@ -27,7 +27,7 @@ function serve(args: string[]) {
   return { code: r.status, stderr: r.stderr };
 }
 
-function copy(name: string, edit: (manifest: Record<string, any>, dir: string) => void): string { // eslint-disable-line @typescript-eslint/no-explicit-any
+function copy(name: string, edit: (manifest: Record<string, any>, dir: string) => void): string {
   const dir = join(tmp, name);
   cpSync(good, dir, { recursive: true });
   const m = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
@@ -38,9 +38,9 @@ function copy(name: string, edit: (manifest: Record<string, any>, dir: string) =
 
 describe('moviepref serve', () => {
   for (const [name, edit, mention] of [
-    ['a removed feature', (m: Record<string, any>) => { m.features.names.pop(); m.features.medians.pop(); }, /expects \d+ features/], // eslint-disable-line @typescript-eslint/no-explicit-any
+    ['a removed feature', (m: Record<string, any>) => { m.features.names.pop(); m.features.medians.pop(); }, /expects \d+ features/],
     ['an LR file under the GBT name', (_m: unknown, d: string) => copyFileSync(join(d, 'models/logistic_regression.mpm'), join(d, 'models/gradient_boosting.mpm')), /gradient_boosting\.mpm: checksum mismatch/],
-    ['a model path out of the folder', (m: Record<string, any>) => (m.models[0].file = '../../etc/passwd'), /models\[0\]\.file/], // eslint-disable-line @typescript-eslint/no-explicit-any
+    ['a model path out of the folder', (m: Record<string, any>) => (m.models[0].file = '../../etc/passwd'), /models\[0\]\.file/],
   ] as const) {
     it(`refuses to start on ${name} (DESERIALIZE, exit 1)`, () => {
       const r = serve(['--model', copy(name.replace(/\W/g, '-'), edit as never), '--port', '0']);

@@ -48,8 +48,8 @@ export const checkCommand: CommandModule<object, Args> = {
       argv,
       'moviepref.check/1',
       async () => {
-        for (const [name, v, min] of [['rows', argv.rows, 10], ['features', argv.features, 1]] as const) {
-          if (!Number.isInteger(v) || v < min) throw new MlError('INVALID_ARGUMENT', `--${name} must be an integer >= ${min}, got ${v}`);
+        for (const [name, v, min, max] of [['rows', argv.rows, 10, 10_000_000], ['features', argv.features, 1, 1000]] as const) {
+          if (!Number.isInteger(v) || v < min || v > max) throw new MlError('INVALID_ARGUMENT', `--${name} must be an integer in ${min}..${max}, got ${v}`);
         }
         return runCheck(engines(argv.backend ?? (process.env.MP_BACKEND || undefined)), { rows: argv.rows, features: argv.features, seed: argv.seed });
       },
