@@ -1,5 +1,5 @@
 /** Wraps a raw binding into the typed Engine: JSON in/out, argument checks, one error conversion. */
-import { checkMatrix, checkThreshold, toLabelArray } from './args.js';
+import { checkBytes, checkMatrix, checkProbabilities, checkString, checkThreshold, toJsonObject, toLabelArray } from './args.js';
 import { toMlError } from './errors.js';
 import type { RawBinding, RawGridResult, RawModel } from './raw.js';
 import type { Backend, BinaryMetrics, Engine, EngineInfo, GridOptions, GridOutcome, GridReport, GridSpec, Labels, Matrix, Model, ModelInfo, ModelSpec, PermutationImportance, PermutationOptions } from './types.js';
@@ -30,12 +30,14 @@ class AdaptedModel implements Model {
     return this.guard(() => this.raw.predict(m.x, m.nRows));
   }
   featureImportance(kind: string): Float64Array {
+    checkString('kind', kind);
     return this.guard(() => this.raw.featureImportance(kind));
   }
   permutationImportance(m: Matrix, y: Labels, options: PermutationOptions): PermutationImportance {
     checkMatrix(m);
     const labels = toLabelArray(y);
-    return JSON.parse(this.guard(() => this.raw.permutationImportanceJson(m.x, m.nRows, labels, JSON.stringify(options)))) as PermutationImportance;
+    const json = toJsonObject('options', options);
+    return JSON.parse(this.guard(() => this.raw.permutationImportanceJson(m.x, m.nRows, labels, json))) as PermutationImportance;
   }
   toBytes(): Uint8Array {
     return this.guard(() => this.raw.toBytes());
@@ -65,12 +67,14 @@ export function adapt(backend: Backend, guard: Guard): Engine {
   const gridSearchSync = (m: Matrix, y: Labels, grid: GridSpec, options: GridOptions): GridOutcome => {
     checkMatrix(m);
     const labels = toLabelArray(y);
-    return outcome(guard((b) => b.gridSearchSync(m.x, m.nRows, labels, JSON.stringify(grid), JSON.stringify(options))));
+    const [g, o] = [toJsonObject('grid', grid), toJsonObject('options', options)];
+    return outcome(guard((b) => b.gridSearchSync(m.x, m.nRows, labels, g, o)));
   };
   const fitSync = (m: Matrix, y: Labels, spec: ModelSpec): Model => {
     checkMatrix(m);
     const labels = toLabelArray(y);
-    return wrap(guard((b) => b.fitSync(m.x, m.nRows, labels, JSON.stringify(spec))));
+    const json = toJsonObject('spec', spec);
+    return wrap(guard((b) => b.fitSync(m.x, m.nRows, labels, json)));
   };
   return {
     backend,
@@ -79,21 +83,23 @@ export function adapt(backend: Backend, guard: Guard): Engine {
     fit(m, y, spec) {
       checkMatrix(m);
       const labels = toLabelArray(y);
-      return offThread(backend, guard, (b) => b.fit?.(m.x, m.nRows, labels, JSON.stringify(spec)), wrap, () => fitSync(m, labels, spec));
+      const json = toJsonObject('spec', spec);
+      return offThread(backend, guard, (b) => b.fit?.(m.x, m.nRows, labels, json), wrap, () => fitSync(m, labels, spec));
     },
     gridSearchSync,
     gridSearch(m, y, grid, options) {
       checkMatrix(m);
       const labels = toLabelArray(y);
-      const args = [JSON.stringify(grid), JSON.stringify(options)] as const;
+      const args = [toJsonObject('grid', grid), toJsonObject('options', options)] as const;
       return offThread(backend, guard, (b) => b.gridSearch?.(m.x, m.nRows, labels, ...args), outcome, () => gridSearchSync(m, labels, grid, options));
     },
     modelFromBytes(bytes) {
-      if (!(bytes instanceof Uint8Array)) throw toMlError(new TypeError('model bytes must be a Uint8Array'), backend);
+      checkBytes(bytes);
       return wrap(guard((b) => b.Model.fromBytes(bytes)));
     },
     metrics(y, p, threshold = 0.5) {
       const labels = toLabelArray(y);
+      checkProbabilities(p);
       return JSON.parse(guard((b) => b.metricsJson(labels, p, checkThreshold(threshold)))) as BinaryMetrics;
     },
     debugPanic: () => guard((b) => b.debugPanic()),

@@ -2,8 +2,16 @@
 import { MlError } from './errors.js';
 import type { Labels, Matrix } from './types.js';
 
+/** `typeof`-style name of a value for messages: "string", "array", "null", "Float64Array", ... */
+function typeName(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'array';
+  if (typeof v === 'object') return (v as object).constructor?.name ?? 'object';
+  return typeof v;
+}
+
 export function checkMatrix(m: Matrix): void {
-  if (!(m?.x instanceof Float32Array)) throw new MlError('INVALID_ARGUMENT', 'features `x` must be a Float32Array (column-major)');
+  if (!(m?.x instanceof Float32Array)) throw new MlError('INVALID_ARGUMENT', `features \`x\` must be a Float32Array (column-major), got ${typeName(m?.x)}`);
   if (!Number.isInteger(m.nRows) || m.nRows < 0 || m.nRows > 0xffff_ffff)
     throw new MlError('INVALID_ARGUMENT', `nRows must be a non-negative integer, got ${m.nRows}`);
 }
@@ -12,10 +20,37 @@ export function checkMatrix(m: Matrix): void {
 export function toLabelArray(y: Labels): Float32Array {
   if (y instanceof Float32Array) return y;
   if (y instanceof Uint8Array) return Float32Array.from(y);
-  throw new MlError('INVALID_ARGUMENT', 'labels `y` must be a Float32Array or Uint8Array');
+  throw new MlError('INVALID_ARGUMENT', `labels \`y\` must be a Float32Array or Uint8Array, got ${typeName(y)}`);
 }
 
 export function checkThreshold(t: number): number {
   if (typeof t !== 'number' || Number.isNaN(t)) throw new MlError('INVALID_ARGUMENT', `threshold must be a number, got ${t}`);
   return t;
+}
+
+/** Predicted probabilities `p` for metrics. */
+export function checkProbabilities(p: Float32Array): Float32Array {
+  if (!(p instanceof Float32Array)) throw new MlError('INVALID_ARGUMENT', `probabilities \`p\` must be a Float32Array, got ${typeName(p)}`);
+  return p;
+}
+
+/** Model file bytes (`modelFromBytes`). */
+export function checkBytes(bytes: Uint8Array): Uint8Array {
+  if (!(bytes instanceof Uint8Array)) throw new MlError('INVALID_ARGUMENT', `model \`bytes\` must be a Uint8Array, got ${typeName(bytes)}`);
+  return bytes;
+}
+
+export function checkString(name: string, v: string): string {
+  if (typeof v !== 'string') throw new MlError('INVALID_ARGUMENT', `\`${name}\` must be a string, got ${typeName(v)}`);
+  return v;
+}
+
+/** A spec or options object, as the JSON the engine reads (the engine validates its content). */
+export function toJsonObject(name: string, v: object): string {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new MlError('INVALID_ARGUMENT', `\`${name}\` must be an object, got ${typeName(v)}`);
+  try {
+    return JSON.stringify(v);
+  } catch (err) {
+    throw new MlError('INVALID_ARGUMENT', `\`${name}\` cannot be serialized to JSON: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+  }
 }
