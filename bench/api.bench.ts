@@ -6,16 +6,25 @@
  *   node --import tsx bench/api.bench.ts [--mode quick|full] [--seconds 10] [--connections 1,8] [--model-name NAME]
  */
 import { spawn } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
+import { ARTIFACTS_SCHEMA } from '../ts/src/artifacts/manifest.js';
 import { must, ROOT, table } from './lib.js';
 
 const { values } = parseArgs({
   options: { mode: { type: 'string', default: 'full' }, seconds: { type: 'string', default: '10' }, connections: { type: 'string', default: '1,8' }, 'model-name': { type: 'string' } },
 });
 const dir = `bench/data/api-${values.mode}`;
-if (!existsSync(`${ROOT}${dir}/manifest.json`)) must(process.execPath, ['ts/dist/cli/main.js', 'run', '--mode', values.mode!, '--out', dir, '--seed', '42']);
+/** The artifacts of an earlier bench run are reused only when this version can load them. */
+const current = (): boolean => {
+  try {
+    return (JSON.parse(readFileSync(`${ROOT}${dir}/manifest.json`, 'utf8')) as { schema?: unknown }).schema === ARTIFACTS_SCHEMA;
+  } catch {
+    return false;
+  }
+};
+if (!current()) must(process.execPath, ['ts/dist/cli/main.js', 'run', '--mode', values.mode!, '--out', dir, '--seed', '42']);
 
 const server = spawn(process.execPath, ['ts/dist/cli/main.js', 'serve', '--model', dir, '--port', '0', '--json'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
 const address: string = await new Promise((resolve, reject) => {

@@ -4,7 +4,6 @@ import { checkFraction, checkSeed, dataSource } from '../cli/data.js';
 import { type DataOptions, type GlobalOptions, type SplitOptions, withData, withGlobals, withOut, withSeed, withSplit } from '../cli/options.js';
 import { Progress } from '../cli/progress.js';
 import { runCommand } from '../cli/run.js';
-import { checkArtifactsTarget } from '../artifacts/target.js';
 import { loadEngine } from '../engine/index.js';
 import type { Mode } from '../pipeline/grids.js';
 import { runPipeline } from '../pipeline/run.js';
@@ -26,7 +25,6 @@ async function handler(argv: Args): Promise<void> {
     async (): Promise<RunSummary & { demo?: DemoUser[] }> => {
       const seed = checkSeed(argv.seed);
       const source = dataSource(argv, argv.mode, seed);
-      checkArtifactsTarget(argv.out, { inputs: 'dir' in source ? [source.dir] : [] }); // before any work, not after training
       const engine = loadEngine(argv.backend);
       const progress = new Progress(false);
       try {

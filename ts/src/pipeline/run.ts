@@ -5,6 +5,7 @@
 import type { Dataset } from '../data/schema.js';
 import type { Engine } from '../engine/index.js';
 import { savePipeline, type Manifest } from '../artifacts/pipeline.js';
+import { checkArtifactsTarget } from '../artifacts/target.js';
 import { buildFeatures, restrict } from '../features/build.js';
 import { pca, prune, selectColumns } from '../features/select.js';
 import { analyzeErrors } from '../report/analysis.js';
@@ -68,6 +69,9 @@ export async function runPipeline(o: RunOptions): Promise<RunResult> {
     timings[name] = (performance.now() - t0) / 1000;
     return v;
   };
+  // The output folder is checked before any work (and again by the writer): it never replaces inputs.
+  const inputs = 'dir' in o.source ? [o.source.dir] : [];
+  checkArtifactsTarget(o.out, { inputs });
   const t0 = performance.now();
   const ds = await time('data', () => loadDataset(o.source));
   log(`data: ${ds.users.n} users, ${ds.movies.n} movies, ${ds.interactions.n} interactions (${ds.source})`);
@@ -105,6 +109,7 @@ export async function runPipeline(o: RunOptions): Promise<RunResult> {
   const manifest = await time('artifacts', () =>
     savePipeline({
       dir: o.out,
+      inputs,
       engine: o.engine,
       dataset: ds,
       fitted,
