@@ -1,6 +1,7 @@
 //! moviepref core: the types every other crate shares. Knows nothing of JS and never prints.
 pub mod error;
 pub mod labels;
+pub mod math;
 pub mod matrix;
 pub mod metrics;
 pub mod observer;

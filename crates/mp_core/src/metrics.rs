@@ -110,7 +110,7 @@ pub fn log_loss(y: &BinaryLabels, p: &[f32]) -> f64 {
         .enumerate()
         .map(|(i, &pi)| {
             let q = (pi as f64).clamp(LOGLOSS_EPS, 1.0 - LOGLOSS_EPS);
-            if y.is_pos(i) { -q.ln() } else { -(1.0 - q).ln() }
+            if y.is_pos(i) { -crate::math::ln(q) } else { -crate::math::ln(1.0 - q) }
         })
         .sum();
     total / p.len() as f64

@@ -2,6 +2,7 @@
 use crate::scaler::Standardizer;
 use linfa::prelude::*;
 use linfa_logistic::LogisticRegression;
+use mp_core::math::sigmoid;
 use mp_core::params::{float_in, float_in_open_closed, int_in};
 use mp_core::{BinaryLabels, ColMajor, Error, ErrorCode, Result};
 use ndarray::{Array1, Array2, ShapeBuilder};
@@ -111,15 +112,6 @@ impl LogisticModel {
     /// Absolute standardized coefficients: the usual importance of a linear model.
     pub fn feature_importance(&self) -> Vec<f64> {
         self.weights.iter().map(|w| w.abs()).collect()
-    }
-}
-
-fn sigmoid(z: f64) -> f64 {
-    if z >= 0.0 {
-        1.0 / (1.0 + (-z).exp())
-    } else {
-        let e = z.exp();
-        e / (1.0 + e)
     }
 }
 

@@ -1,4 +1,5 @@
 //! Training objectives: base score, per-row gradient/hessian, and the output transform.
+use mp_core::math::{exp, ln};
 use serde::{Deserialize, Serialize};
 
 /// A twice-differentiable loss over raw scores (margins).
@@ -37,16 +38,7 @@ impl ObjectiveKind {
     }
 }
 
-/// Numerically stable logistic function.
-#[inline]
-pub fn sigmoid(m: f64) -> f64 {
-    if m >= 0.0 {
-        1.0 / (1.0 + (-m).exp())
-    } else {
-        let e = m.exp();
-        e / (1.0 + e)
-    }
-}
+pub use mp_core::math::sigmoid;
 
 /// Binary log-loss on 0/1 labels; positives' gradients are scaled by `scale_pos_weight`.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -62,7 +54,7 @@ impl Objective for Logistic {
         let pos: f64 = y.iter().map(|&v| v as f64).sum::<f64>() * self.scale_pos_weight;
         let neg = y.len() as f64 - pos / self.scale_pos_weight;
         let p = (pos / (pos + neg)).clamp(1e-7, 1.0 - 1e-7);
-        (p / (1.0 - p)).ln()
+        ln(p / (1.0 - p))
     }
 
     fn gradients(&self, pred: &[f64], y: &[f32], gh: &mut [[f32; 2]]) -> f64 {
@@ -72,7 +64,7 @@ impl Objective for Logistic {
         // them stay far below f64's range): one logarithm per 512 rows instead of one per row.
         let (mut prod, mut k) = (1.0f64, 0u32);
         for ((o, &m), &t) in gh.iter_mut().zip(pred).zip(y) {
-            let e = (-m.abs()).exp();
+            let e = exp(-m.abs());
             let d = 1.0 + e;
             let p = if m >= 0.0 { 1.0 / d } else { e / d };
             let t = t as f64;
@@ -81,13 +73,13 @@ impl Objective for Logistic {
             prod *= d;
             k += 1;
             if k == 512 {
-                loss += prod.ln();
+                loss += ln(prod);
                 (prod, k) = (1.0, 0);
             }
             let wt = if t > 0.5 { w } else { 1.0 };
             *o = [((p - t) * wt) as f32, ((p * (1.0 - p)).max(MIN_HESS) * wt) as f32];
         }
-        loss + prod.ln()
+        loss + ln(prod)
     }
 
     fn transform(&self, raw: f64) -> f64 {
