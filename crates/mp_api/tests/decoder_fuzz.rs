@@ -3,36 +3,15 @@
 //! their lengths and CRC recomputed so the body parser and the structural checks run, not just the
 //! checksum). Decoding must never panic and never allocate much: it gives a DESERIALIZE error or a
 //! model whose predict and importance also never panic.
-//! One test in this binary: the counting allocator below sees every allocation of the process.
+//! One test in this binary: the counting allocator registered below sees every allocation of the process.
 use mp_api::codec::{decode, encode};
 use mp_api::{fit, ErrorCode, Model};
+use mp_core::alloc_count::{measure_peak, CountingAlloc};
 use mp_core::Rng;
-use std::alloc::{GlobalAlloc, Layout, System};
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::atomic::{AtomicUsize, Ordering};
-
-struct Counting;
-static LIVE: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-// SAFETY: every call is forwarded unchanged to `System`; only the byte counters are added.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let p = unsafe { System.alloc(layout) };
-        if !p.is_null() {
-            let live = LIVE.fetch_add(layout.size(), Ordering::SeqCst) + layout.size();
-            PEAK.fetch_max(live, Ordering::SeqCst);
-        }
-        p
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        unsafe { System.dealloc(ptr, layout) };
-        LIVE.fetch_sub(layout.size(), Ordering::SeqCst);
-    }
-}
 
 #[global_allocator]
-static GLOBAL: Counting = Counting;
+static GLOBAL: CountingAlloc = CountingAlloc;
 
 const CASES_PER_MODEL: usize = 1500;
 const ROWS: usize = 40;
@@ -171,24 +150,24 @@ fn huge_feature_count_is_refused(gbt: &[u8]) {
 #[test]
 fn mutated_model_files_never_panic_or_allocate_much() {
     let files = valid_files();
-    let base = LIVE.load(Ordering::SeqCst);
-    PEAK.store(base, Ordering::SeqCst);
-    let mut rng = Rng::new(2026);
-    let mut decoded = 0;
-    for (k, file) in files.iter().enumerate() {
-        assert!(exercise(file).is_ok() && Model::from_bytes(file).is_ok());
-        for case in 0..CASES_PER_MODEL {
-            let bytes = mutate(&mut rng, file);
-            let outcome = catch_unwind(AssertUnwindSafe(|| exercise(&bytes)));
-            match outcome {
-                Ok(Ok(())) => decoded += Model::from_bytes(&bytes).is_ok() as usize,
-                Ok(Err(e)) => panic!("file {k} case {case}: {e}"),
-                Err(_) => panic!("file {k} case {case}: decoding or using the model panicked; bytes {bytes:?}"),
+    let (decoded, peak) = measure_peak(|| {
+        let mut rng = Rng::new(2026);
+        let mut decoded = 0;
+        for (k, file) in files.iter().enumerate() {
+            assert!(exercise(file).is_ok() && Model::from_bytes(file).is_ok());
+            for case in 0..CASES_PER_MODEL {
+                let bytes = mutate(&mut rng, file);
+                let outcome = catch_unwind(AssertUnwindSafe(|| exercise(&bytes)));
+                match outcome {
+                    Ok(Ok(())) => decoded += Model::from_bytes(&bytes).is_ok() as usize,
+                    Ok(Err(e)) => panic!("file {k} case {case}: {e}"),
+                    Err(_) => panic!("file {k} case {case}: decoding or using the model panicked; bytes {bytes:?}"),
+                }
             }
         }
-    }
-    huge_feature_count_is_refused(&files[1]);
-    let peak = PEAK.load(Ordering::SeqCst) - base;
+        huge_feature_count_is_refused(&files[1]);
+        decoded
+    });
     assert!(peak < 16 << 20, "peak allocation {} MB while decoding mutated files", peak >> 20);
     // the mutations must reach past the checksum: some decode into a (changed) model
     assert!(decoded > 50, "only {decoded} mutated files decoded");

@@ -1,4 +1,5 @@
 //! moviepref core: the types every other crate shares. Knows nothing of JS and never prints.
+pub mod alloc_count;
 pub mod error;
 pub mod labels;
 pub mod math;
