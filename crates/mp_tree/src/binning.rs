@@ -56,7 +56,7 @@ impl FeatureBins<'_> {
     /// Hints the CPU to load the line holding row `i`'s bin.
     #[inline(always)]
     pub fn prefetch(&self, i: usize) {
-        crate::histogram::prefetch(self.data.get(i * self.stride..).unwrap_or(&[]));
+        crate::prefetch::prefetch(self.data.get(i * self.stride..).unwrap_or(&[]));
     }
 }
 

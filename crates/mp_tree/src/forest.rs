@@ -1,129 +1,23 @@
 //! Random forest on the shared grower: bootstrap counts as row weights, per-node feature sampling,
 //! leaves holding the (weighted) class-1 fraction, probabilities averaged over trees, OOB score.
 use crate::binning::BinnedMatrix;
-use crate::gbt::check_features;
-use crate::gbt_params::{MAX_DEPTH_LIMIT, MAX_ESTIMATORS};
-use mp_core::params::{float_in_open_closed, int_in};
+use crate::forest_params::ForestValidParams;
 use crate::grower::{GrowParams, GrowPolicy, Grower};
 use crate::importance::{importance, ImportanceKind};
+use crate::limits::check_features;
 use crate::par;
 use crate::split::SplitParams;
 use crate::stats::{FitStats, Stopwatch};
 use crate::tree::{FlatTree, Predictor, Tree};
 use std::sync::OnceLock;
 use mp_core::metrics::roc_auc;
-use mp_core::{BinaryLabels, ColMajor, Control, Error, Observer, Result, Rng};
+use mp_core::{BinaryLabels, ColMajor, Control, Observer, Result, Rng};
 use serde::{Deserialize, Serialize};
 
 /// Trees grown concurrently between observer calls (results do not depend on it).
 const TREE_BATCH: usize = 8;
 /// Rows per chunk of the out-of-bag pass.
 const OOB_CHUNK: usize = 4096;
-
-/// Features tried at each node: a name (`"sqrt"`, `"log2"`, `"all"`) or a fraction in (0, 1] of
-/// the features. In JSON either a string or a number (`"max_features": "sqrt"` / `0.3`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(untagged)]
-pub enum MaxFeatures {
-    Name(String),
-    Fraction(f64),
-}
-
-/// User-facing random forest parameters (sklearn names; unknown fields rejected).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct ForestParams {
-    /// Number of trees, in [1, 100000] (default 100).
-    pub n_estimators: u32,
-    /// Maximum depth, in [1, 64] (default 10).
-    pub max_depth: u32,
-    /// Minimum (bootstrap-weighted) samples per leaf, >= 1 (default 1).
-    pub min_samples_leaf: u32,
-    /// Features tried per node (default `"sqrt"`).
-    pub max_features: MaxFeatures,
-    /// Sample rows with replacement per tree (default true); enables the OOB score.
-    pub bootstrap: bool,
-    /// Bins per feature including the missing bin, in [2, 255] (default 255).
-    pub max_bin: u32,
-    /// Seed of the per-tree random streams (default 0).
-    pub seed: u64,
-}
-
-impl Default for ForestParams {
-    fn default() -> Self {
-        ForestParams {
-            n_estimators: 100,
-            max_depth: 10,
-            min_samples_leaf: 1,
-            max_features: MaxFeatures::Name("sqrt".into()),
-            bootstrap: true,
-            max_bin: 255,
-            seed: 0,
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum FeatureRule {
-    Sqrt,
-    Log2,
-    All,
-    Fraction(f64),
-}
-
-impl FeatureRule {
-    /// Features per node for `n` features (sklearn: `max(1, floor(..))`).
-    fn count(self, n: usize) -> usize {
-        let k = match self {
-            FeatureRule::Sqrt => (n as f64).sqrt().floor() as usize,
-            FeatureRule::Log2 => (n as f64).log2().floor() as usize,
-            FeatureRule::All => n,
-            FeatureRule::Fraction(f) => (f * n as f64).floor() as usize,
-        };
-        k.clamp(1, n)
-    }
-}
-
-/// Parameters that passed [`ForestParams::check`].
-#[derive(Debug, Clone, PartialEq)]
-pub struct ForestValidParams {
-    params: ForestParams,
-    rule: FeatureRule,
-}
-
-impl ForestValidParams {
-    pub fn params(&self) -> &ForestParams {
-        &self.params
-    }
-}
-
-impl ForestParams {
-    /// Validates every field; errors are `INVALID_PARAM` naming the parameter and the bad value.
-    pub fn check(&self) -> Result<ForestValidParams> {
-        int_in("n_estimators", self.n_estimators as u64, 1, MAX_ESTIMATORS)?;
-        int_in("max_depth", self.max_depth as u64, 1, MAX_DEPTH_LIMIT)?;
-        int_in("min_samples_leaf", self.min_samples_leaf as u64, 1, u32::MAX as u64)?;
-        int_in("max_bin", self.max_bin as u64, 2, 255)?;
-        let rule = match &self.max_features {
-            MaxFeatures::Name(s) => match s.as_str() {
-                "sqrt" => FeatureRule::Sqrt,
-                "log2" => FeatureRule::Log2,
-                "all" => FeatureRule::All,
-                other => {
-                    return Err(Error::invalid_param(
-                        "max_features",
-                        format!("must be \"sqrt\", \"log2\", \"all\" or a fraction in (0, 1], got {other:?}"),
-                    ))
-                }
-            },
-            MaxFeatures::Fraction(f) => {
-                float_in_open_closed("max_features", *f, 0.0, 1.0)?;
-                FeatureRule::Fraction(*f)
-            }
-        };
-        Ok(ForestValidParams { params: self.clone(), rule })
-    }
-}
 
 /// Out-of-bag quality estimate over rows left out of at least one tree's bootstrap.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -249,10 +143,10 @@ pub fn fit_forest(
     observer: &mut dyn Observer,
 ) -> Result<ForestModel> {
     let watch = Stopwatch::start();
-    let p = &params.params;
+    let p = params.params();
     let labels = BinaryLabels::with_both_classes(y, x.n_rows())?;
     let n_features = x.n_features();
-    let k = params.rule.count(n_features);
+    let k = p.max_features.count(n_features);
     // Per-node sampling reads single features: plain columns keep those scans dense.
     let tile = if k < n_features { 1 } else { crate::binning::TILE };
     let data = BinnedMatrix::from_matrix_tiled(x, p.max_bin as usize, p.seed, tile)?;
@@ -288,29 +182,4 @@ pub fn fit_forest(
     }
     stats.fit_nanos = watch.nanos();
     Ok(ForestModel { n_features, trees: grown.into_iter().map(|g| g.tree).collect(), oob, stats, predictor: OnceLock::new() })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use mp_core::ErrorCode;
-
-    #[test]
-    fn params_validate_and_parse() {
-        assert!(ForestParams::default().check().is_ok());
-        let p: ForestParams = serde_json::from_str(r#"{"max_features": 0.5}"#).unwrap();
-        assert_eq!(p.check().unwrap().rule, FeatureRule::Fraction(0.5));
-        let p: ForestParams = serde_json::from_str(r#"{"max_features": "log2"}"#).unwrap();
-        assert_eq!(p.check().unwrap().rule.count(30), 4);
-        let bad = ForestParams { max_features: MaxFeatures::Name("half".into()), ..ForestParams::default() };
-        let e = bad.check().unwrap_err();
-        assert_eq!(e.code(), ErrorCode::InvalidParam);
-        assert!(e.message().contains("max_features") && e.message().contains("half"));
-        let e = ForestParams { max_depth: 0, ..ForestParams::default() }.check().unwrap_err();
-        assert!(e.message().contains("max_depth") && e.message().contains("got 0"));
-        let e = ForestParams { max_features: MaxFeatures::Fraction(1.5), ..ForestParams::default() };
-        assert!(e.check().unwrap_err().message().contains("1.5"));
-        assert!(serde_json::from_str::<ForestParams>(r#"{"criterion": "gini"}"#).is_err());
-        assert_eq!(FeatureRule::Sqrt.count(30), 5);
-    }
 }

@@ -3,13 +3,13 @@ use crate::binning::BinnedMatrix;
 use crate::gbt_params::GbtValidParams;
 use crate::grower::{GrowParams, Grower};
 use crate::importance::{importance, ImportanceKind};
+use crate::limits::check_features;
 use crate::objective::{Logistic, Objective, ObjectiveKind, SquaredError};
 use crate::split::SplitParams;
 use crate::stats::{FitStats, Stopwatch};
 use crate::tree::{add_predictions, Predictor, Tree};
 use std::sync::OnceLock;
-use mp_core::metrics::{log_loss, roc_auc};
-use mp_core::{BinaryLabels, ColMajor, Control, Error, ErrorCode, Observer, Result, Rng};
+use mp_core::{ColMajor, Control, Observer, Result, Rng};
 use serde::{Deserialize, Serialize};
 
 /// Rows per chunk of the fused gradient + loss pass (fixed, so sums do not depend on threads).
@@ -87,40 +87,6 @@ impl GbtModel {
     }
 }
 
-/// `SHAPE_MISMATCH` unless `x` has `n_features` columns; `DESERIALIZE` if a (deserialized) tree
-/// splits on a feature the model does not have.
-/// The matrix must have the model's feature count, and no tree may split on a feature beyond it
-/// (`max_feature`: the largest split feature of the model's trees, if any).
-pub(crate) fn check_features(x: &ColMajor<'_>, n_features: usize, max_feature: Option<u32>) -> Result<()> {
-    if x.n_features() != n_features {
-        return Err(Error::shape(format!("model expects {n_features} features but the matrix has {}", x.n_features())));
-    }
-    if let Some(f) = max_feature.filter(|&f| f as usize >= n_features) {
-        return Err(Error::deserialize(format!("a tree splits on feature {f} but the model has {n_features} features")));
-    }
-    Ok(())
-}
-
-/// Validates labels for the objective: 0/1 with both classes, or finite values.
-fn check_labels(obj: ObjectiveKind, y: &[f32], n: usize, need_both: bool) -> Result<()> {
-    match obj {
-        ObjectiveKind::Logistic if need_both => BinaryLabels::with_both_classes(y, n).map(|_| ()),
-        ObjectiveKind::Logistic => BinaryLabels::new(y, n).map(|_| ()),
-        ObjectiveKind::SquaredError => {
-            if y.len() != n {
-                return Err(Error::shape(format!("labels have length {} but n_rows is {n}", y.len())));
-            }
-            match y.iter().position(|v| !v.is_finite()) {
-                Some(i) => Err(Error::new(
-                    ErrorCode::InvalidLabel,
-                    format!("label at row {i} is {}; regression labels must be finite", y[i]),
-                )),
-                None => Ok(()),
-            }
-        }
-    }
-}
-
 /// Fused gradient + loss pass over fixed row chunks (parallel under `parallel`, same sums either way).
 fn gradients(obj: &dyn Objective, pred: &[f64], y: &[f32], gh: &mut [[f32; 2]]) -> f64 {
     #[cfg(feature = "parallel")]
@@ -140,25 +106,6 @@ fn gradients(obj: &dyn Objective, pred: &[f64], y: &[f32], gh: &mut [[f32; 2]]) 
         .map(|((g, p), t)| obj.gradients(p, t, g))
         .collect();
     losses.iter().sum()
-}
-
-/// Metrics of the validation predictions; the first one drives early stopping (lower is better).
-fn valid_metrics(obj: ObjectiveKind, raw: &[f64], y: &[f32]) -> Vec<(String, f64)> {
-    match obj {
-        ObjectiveKind::Logistic => {
-            let p: Vec<f32> = raw.iter().map(|&m| obj.transform(m) as f32).collect();
-            let labels = BinaryLabels::new(y, y.len()).expect("validated labels");
-            let mut m = vec![("valid_logloss".to_string(), log_loss(&labels, &p))];
-            if labels.n_pos() > 0 && labels.n_neg() > 0 {
-                m.push(("valid_auc".to_string(), roc_auc(&labels, &p)));
-            }
-            m
-        }
-        ObjectiveKind::SquaredError => {
-            let sse: f64 = raw.iter().zip(y).map(|(&p, &t)| (p - t as f64).powi(2)).sum();
-            vec![("valid_rmse".to_string(), (sse / y.len() as f64).sqrt())]
-        }
-    }
 }
 
 /// `k` of `0..n` (ascending), drawn without replacement.
@@ -187,10 +134,10 @@ pub fn fit_gbt(
     let watch = Stopwatch::start();
     let p = params.params();
     let (n, n_features) = (x.n_rows(), x.n_features());
-    check_labels(params.objective, y, n, true)?;
+    params.objective.check_labels(y, n, true)?;
     if let Some((vx, vy)) = valid {
         check_features(&vx, n_features, None)?;
-        check_labels(params.objective, vy, vx.n_rows(), false)?;
+        params.objective.check_labels(vy, vx.n_rows(), false)?;
     }
     let data = BinnedMatrix::from_matrix(x, p.max_bin as usize, p.seed)?;
     let logistic = Logistic { scale_pos_weight: p.scale_pos_weight };
@@ -250,13 +197,10 @@ pub fn fit_gbt(
             }
         }
         let loss = gradients(obj, &pred, y, &mut gh) / n as f64;
-        let mut metrics = vec![match params.objective {
-            ObjectiveKind::Logistic => ("train_logloss".to_string(), loss),
-            ObjectiveKind::SquaredError => ("train_rmse".to_string(), loss.sqrt()),
-        }];
+        let mut metrics = vec![params.objective.train_metric(loss)];
         if let (Some((vx, vy)), Some(vp)) = (valid, vpred.as_mut()) {
             add_predictions(std::slice::from_ref(&tree), &vx, vp);
-            let vm = valid_metrics(params.objective, vp, vy);
+            let vm = params.objective.valid_metrics(vp, vy);
             let score = vm[0].1;
             if best.is_none_or(|(_, b)| score < b) {
                 best = Some((it, score));

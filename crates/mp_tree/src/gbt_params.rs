@@ -1,7 +1,8 @@
 //! Gradient-boosting parameters (serde, snake_case, xgboost names) and their validation.
 use crate::grower::GrowPolicy;
+use crate::limits::{check_estimators, check_max_bin, MAX_DEPTH_LIMIT, MAX_ESTIMATORS};
 use crate::objective::ObjectiveKind;
-use mp_core::params::{float_in, float_in_open_closed, int_in};
+use mp_core::params::{choice, float_in, float_in_open_closed, int_in};
 use mp_core::{Error, Result};
 use serde::{Deserialize, Serialize};
 
@@ -18,7 +19,8 @@ pub struct GbtParams {
     /// Maximum leaves per tree: 0 = unlimited, else in [2, 131072]. Default 0.
     pub max_leaves: u32,
     /// "depthwise" (default) or "lossguide".
-    pub grow_policy: String,
+    #[serde(with = "choice")]
+    pub grow_policy: GrowPolicy,
     /// Minimum hessian sum per child, in [0, 1e15] (default 1).
     pub min_child_weight: f64,
     /// L2 penalty on leaf weights, in [0, 1e15] (default 1).
@@ -36,7 +38,8 @@ pub struct GbtParams {
     /// Stop after this many rounds without validation improvement, in [0, 100000]; 0 = off (default).
     pub early_stopping_rounds: u32,
     /// "binary:logistic" (default) or "reg:squarederror".
-    pub objective: String,
+    #[serde(with = "choice")]
+    pub objective: ObjectiveKind,
     /// Seed for row/feature sampling and cut sampling (default 0).
     pub seed: u64,
 }
@@ -48,7 +51,7 @@ impl Default for GbtParams {
             learning_rate: 0.1,
             max_depth: 6,
             max_leaves: 0,
-            grow_policy: "depthwise".into(),
+            grow_policy: GrowPolicy::Depthwise,
             min_child_weight: 1.0,
             reg_lambda: 1.0,
             gamma: 0.0,
@@ -57,7 +60,7 @@ impl Default for GbtParams {
             scale_pos_weight: 1.0,
             max_bin: 255,
             early_stopping_rounds: 0,
-            objective: "binary:logistic".into(),
+            objective: ObjectiveKind::Logistic,
             seed: 0,
         }
     }
@@ -78,10 +81,6 @@ impl GbtValidParams {
     }
 }
 
-/// Deepest tree any model accepts.
-pub(crate) const MAX_DEPTH_LIMIT: u64 = 64;
-/// Most boosting rounds / trees any model accepts.
-pub(crate) const MAX_ESTIMATORS: u64 = 100_000;
 /// Most leaves per tree (LightGBM's cap): a loss-guided tree holds one histogram per queued leaf.
 pub const MAX_LEAVES_LIMIT: u64 = 131_072;
 /// `scale_pos_weight` range: positive gradients/hessians are scaled by it in f32, and the base
@@ -95,23 +94,14 @@ pub const REGULARIZATION_MAX: f64 = 1e15;
 impl GbtParams {
     /// Validates every field; errors are `INVALID_PARAM` naming the parameter and the bad value.
     pub fn check(&self) -> Result<GbtValidParams> {
-        int_in("n_estimators", self.n_estimators as u64, 1, MAX_ESTIMATORS)?;
+        check_estimators(self.n_estimators)?;
         float_in_open_closed("learning_rate", self.learning_rate, 0.0, 1.0)?;
         int_in("max_depth", self.max_depth as u64, 0, MAX_DEPTH_LIMIT)?;
         if self.max_leaves == 1 || self.max_leaves as u64 > MAX_LEAVES_LIMIT {
             let why = format!("must be 0 (unlimited) or in [2, {MAX_LEAVES_LIMIT}], got {}", self.max_leaves);
             return Err(Error::invalid_param("max_leaves", why));
         }
-        let policy = match self.grow_policy.as_str() {
-            "depthwise" => GrowPolicy::Depthwise,
-            "lossguide" => GrowPolicy::Lossguide,
-            other => {
-                return Err(Error::invalid_param(
-                    "grow_policy",
-                    format!("must be \"depthwise\" or \"lossguide\", got {other:?}"),
-                ))
-            }
-        };
+        let policy = self.grow_policy;
         if self.max_depth == 0 && (policy == GrowPolicy::Depthwise || self.max_leaves == 0) {
             return Err(Error::invalid_param(
                 "max_depth",
@@ -125,19 +115,9 @@ impl GbtParams {
         float_in_open_closed("colsample_bytree", self.colsample_bytree, 0.0, 1.0)?;
         let (lo, hi) = SCALE_POS_WEIGHT_RANGE;
         float_in("scale_pos_weight", self.scale_pos_weight, lo, hi)?;
-        int_in("max_bin", self.max_bin as u64, 2, 255)?;
+        check_max_bin(self.max_bin)?;
         int_in("early_stopping_rounds", self.early_stopping_rounds as u64, 0, MAX_ESTIMATORS)?;
-        let objective = match self.objective.as_str() {
-            "binary:logistic" => ObjectiveKind::Logistic,
-            "reg:squarederror" => ObjectiveKind::SquaredError,
-            other => {
-                return Err(Error::invalid_param(
-                    "objective",
-                    format!("must be \"binary:logistic\" or \"reg:squarederror\", got {other:?}"),
-                ))
-            }
-        };
-        Ok(GbtValidParams { params: self.clone(), policy, objective })
+        Ok(GbtValidParams { params: self.clone(), policy, objective: self.objective })
     }
 }
 
@@ -165,7 +145,6 @@ mod tests {
         assert!(err(GbtParams { max_depth: 65, ..d() }).contains("max_depth"));
         assert!(err(GbtParams { max_depth: 0, ..d() }).contains("max_depth"));
         assert!(err(GbtParams { max_leaves: 1, ..d() }).contains("max_leaves"));
-        assert!(err(GbtParams { grow_policy: "wide".into(), ..d() }).contains("\"wide\""));
         assert!(err(GbtParams { min_child_weight: -1.0, ..d() }).contains("min_child_weight"));
         assert!(err(GbtParams { reg_lambda: f64::NAN, ..d() }).contains("reg_lambda"));
         assert!(err(GbtParams { gamma: -0.5, ..d() }).contains("gamma"));
@@ -173,8 +152,7 @@ mod tests {
         assert!(err(GbtParams { colsample_bytree: 0.0, ..d() }).contains("colsample_bytree"));
         assert!(err(GbtParams { scale_pos_weight: 0.0, ..d() }).contains("scale_pos_weight"));
         assert!(err(GbtParams { max_bin: 1, ..d() }).contains("max_bin"));
-        assert!(err(GbtParams { objective: "multi".into(), ..d() }).contains("objective"));
-        let lossguide = GbtParams { grow_policy: "lossguide".into(), max_depth: 0, max_leaves: 31, ..d() };
+        let lossguide = GbtParams { grow_policy: GrowPolicy::Lossguide, max_depth: 0, max_leaves: 31, ..d() };
         assert!(lossguide.check().is_ok());
     }
 
@@ -183,5 +161,17 @@ mod tests {
         let p: GbtParams = serde_json::from_str(r#"{"learning_rate": 0.3}"#).unwrap();
         assert_eq!(p, GbtParams { learning_rate: 0.3, ..GbtParams::default() });
         assert!(serde_json::from_str::<GbtParams>(r#"{"eta": 0.3}"#).is_err());
+    }
+
+    #[test]
+    fn named_values_parse_into_enums_and_write_back_the_same_json() {
+        let p: GbtParams = serde_json::from_str(r#"{"grow_policy": "lossguide", "objective": "reg:squarederror"}"#).unwrap();
+        assert_eq!((p.grow_policy, p.objective), (GrowPolicy::Lossguide, ObjectiveKind::SquaredError));
+        let v = serde_json::to_value(&p).unwrap();
+        assert_eq!((v["grow_policy"].as_str(), v["objective"].as_str()), (Some("lossguide"), Some("reg:squarederror")));
+        let e = serde_json::from_str::<GbtParams>(r#"{"grow_policy": "wide"}"#).unwrap_err().to_string();
+        assert!(e.contains("`grow_policy` must be \"depthwise\" or \"lossguide\", got \"wide\""), "{e}");
+        let e = serde_json::from_str::<GbtParams>(r#"{"objective": "multi"}"#).unwrap_err().to_string();
+        assert!(e.contains("`objective` must be \"binary:logistic\" or \"reg:squarederror\", got \"multi\""), "{e}");
     }
 }

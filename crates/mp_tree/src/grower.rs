@@ -7,7 +7,8 @@
 //! larger one is derived by subtraction; with per-node sampling (RF) each node builds its sampled
 //! features directly.
 use crate::binning::BinnedMatrix;
-use crate::histogram::{prefetch, GradStats, Histogram};
+use crate::histogram::{GradStats, Histogram};
+use crate::prefetch::prefetch;
 use crate::par;
 use crate::partition::RowPartition;
 use crate::split::{best_split, SplitInfo, SplitParams};
@@ -23,13 +24,18 @@ const ORDERED_CHUNK: usize = 1 << 16;
 /// Distance (rows) of the prefetch hints of the ordered-gradient gather.
 const GATHER_PREFETCH: usize = 32;
 
-/// Order in which leaves are expanded.
+/// Order in which leaves are expanded (`grow_policy`: "depthwise" or "lossguide").
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum GrowPolicy {
     /// Level by level, up to `max_depth`.
     Depthwise,
     /// Best-gain leaf first, up to `max_leaves` (and `max_depth` when non-zero).
     Lossguide,
+}
+
+impl mp_core::params::Choice for GrowPolicy {
+    const PARAM: &'static str = "grow_policy";
+    const CHOICES: &'static [(&'static str, Self)] = &[("depthwise", GrowPolicy::Depthwise), ("lossguide", GrowPolicy::Lossguide)];
 }
 
 /// Everything the grower needs besides the data.

@@ -5,6 +5,7 @@
 //! threads gives bit-identical sums to a sequential build (each feature is summed in row order).
 use crate::binning::BinnedMatrix;
 use crate::par;
+use crate::prefetch::prefetch;
 use std::ops::{Add, AddAssign, Sub, SubAssign};
 
 /// Fixed per-feature stride: one slot per possible `u8` bin, so indexing by a bin never goes out of range.
@@ -223,21 +224,6 @@ fn build_group(jobs: &mut [TileJob<'_>], m: &BinnedMatrix, rows: Option<&[u32]>,
 const PREFETCH_DISTANCE: usize = 32;
 /// Gathers are prefetched when the node holds fewer than `n_rows / PREFETCH_SPARSITY` rows.
 const PREFETCH_SPARSITY: usize = 4;
-
-/// Hints the CPU to load the cache line holding `s[0]` (no-op off x86_64 or for an empty slice).
-#[inline(always)]
-pub(crate) fn prefetch<T>(s: &[T]) {
-    #[cfg(target_arch = "x86_64")]
-    if let Some(v) = s.first() {
-        // SAFETY: `_mm_prefetch` is only a cache hint and the pointer comes from a live reference.
-        #[allow(unused_unsafe)]
-        unsafe {
-            core::arch::x86_64::_mm_prefetch::<{ core::arch::x86_64::_MM_HINT_T0 }>(v as *const T as *const i8)
-        };
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    let _ = s;
-}
 
 /// One feature over gathered rows; `col[i * w]` is row `i`'s bin.
 #[inline(always)]

@@ -3,20 +3,25 @@
 //! only with the `parallel` feature, with results identical for any thread count.
 pub mod binning;
 pub mod forest;
+pub mod forest_params;
 pub mod gbt;
 pub mod gbt_params;
 pub mod grower;
 pub mod histogram;
 pub mod importance;
+pub mod limits;
 pub mod objective;
 mod par;
 pub mod partition;
+mod prefetch;
 pub mod split;
 pub mod stats;
 pub mod tree;
 
 pub use binning::BinnedMatrix;
-pub use forest::{fit_forest, ForestModel, ForestParams, ForestValidParams, MaxFeatures, OobScore};
+pub use forest::{fit_forest, ForestModel, OobScore};
+pub use forest_params::{ForestParams, ForestValidParams, MaxFeatures};
+pub use grower::GrowPolicy;
 pub use gbt::{fit_gbt, EvalRecord, GbtModel};
 pub use gbt_params::{GbtParams, GbtValidParams};
 pub use importance::ImportanceKind;

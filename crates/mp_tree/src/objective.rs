@@ -1,5 +1,8 @@
 //! Training objectives: base score, per-row gradient/hessian, and the output transform.
 use mp_core::math::{exp, ln};
+use mp_core::metrics::{log_loss, roc_auc};
+use mp_core::params::Choice;
+use mp_core::{BinaryLabels, Error, ErrorCode, Result};
 use serde::{Deserialize, Serialize};
 
 /// A twice-differentiable loss over raw scores (margins).
@@ -13,7 +16,8 @@ pub trait Objective: Sync {
     fn transform(&self, raw: f64) -> f64;
 }
 
-/// Which objective a model was trained with (serialized as xgboost's names).
+/// Which objective a model was trained with: in parameters (JSON) by xgboost's names through
+/// [`Choice`]; in the model body (postcard) by variant index, as the derive below writes it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ObjectiveKind {
     #[serde(rename = "binary:logistic")]
@@ -22,18 +26,68 @@ pub enum ObjectiveKind {
     SquaredError,
 }
 
+impl Choice for ObjectiveKind {
+    const PARAM: &'static str = "objective";
+    const CHOICES: &'static [(&'static str, Self)] =
+        &[("binary:logistic", ObjectiveKind::Logistic), ("reg:squarederror", ObjectiveKind::SquaredError)];
+}
+
 impl ObjectiveKind {
     pub fn as_str(self) -> &'static str {
-        match self {
-            ObjectiveKind::Logistic => "binary:logistic",
-            ObjectiveKind::SquaredError => "reg:squarederror",
-        }
+        self.name()
     }
     /// Raw score → output for this objective.
     pub fn transform(self, raw: f64) -> f64 {
         match self {
             ObjectiveKind::Logistic => sigmoid(raw),
             ObjectiveKind::SquaredError => raw,
+        }
+    }
+
+    /// The training metric of a round from the mean loss `gradients` returned.
+    pub fn train_metric(self, mean_loss: f64) -> (String, f64) {
+        match self {
+            ObjectiveKind::Logistic => ("train_logloss".to_string(), mean_loss),
+            ObjectiveKind::SquaredError => ("train_rmse".to_string(), mean_loss.sqrt()),
+        }
+    }
+
+    /// Metrics of validation raw scores; the first one drives early stopping (lower is better).
+    pub fn valid_metrics(self, raw: &[f64], y: &[f32]) -> Vec<(String, f64)> {
+        match self {
+            ObjectiveKind::Logistic => {
+                let p: Vec<f32> = raw.iter().map(|&m| self.transform(m) as f32).collect();
+                let labels = BinaryLabels::new(y, y.len()).expect("validated labels");
+                let mut m = vec![("valid_logloss".to_string(), log_loss(&labels, &p))];
+                if labels.n_pos() > 0 && labels.n_neg() > 0 {
+                    m.push(("valid_auc".to_string(), roc_auc(&labels, &p)));
+                }
+                m
+            }
+            ObjectiveKind::SquaredError => {
+                let sse: f64 = raw.iter().zip(y).map(|(&p, &t)| (p - t as f64).powi(2)).sum();
+                vec![("valid_rmse".to_string(), (sse / y.len() as f64).sqrt())]
+            }
+        }
+    }
+
+    /// Labels this objective trains on: 0/1 (with both classes when `need_both`), or finite values.
+    pub fn check_labels(self, y: &[f32], n: usize, need_both: bool) -> Result<()> {
+        match self {
+            ObjectiveKind::Logistic if need_both => BinaryLabels::with_both_classes(y, n).map(|_| ()),
+            ObjectiveKind::Logistic => BinaryLabels::new(y, n).map(|_| ()),
+            ObjectiveKind::SquaredError => {
+                if y.len() != n {
+                    return Err(Error::shape(format!("labels have length {} but n_rows is {n}", y.len())));
+                }
+                match y.iter().position(|v| !v.is_finite()) {
+                    Some(i) => Err(Error::new(
+                        ErrorCode::InvalidLabel,
+                        format!("label at row {i} is {}; regression labels must be finite", y[i]),
+                    )),
+                    None => Ok(()),
+                }
+            }
         }
     }
 }

@@ -59,7 +59,7 @@ fn all_features_forest_ignores_column_order() {
     let d = nonlinear(1500, 6, 14);
     let perm = [3usize, 5, 0, 1, 4, 2];
     let dp = d.permute_columns(&perm);
-    let p = ForestParams { n_estimators: 8, max_features: MaxFeatures::Name("all".into()), ..ForestParams::default() };
+    let p = ForestParams { n_estimators: 8, max_features: MaxFeatures::All, ..ForestParams::default() };
     let a = fit(&d, p.clone()).predict(d.view()).unwrap();
     let b = fit(&dp, p).predict(dp.view()).unwrap();
     let differ = a.iter().zip(&b).filter(|(x, y)| x != y).count();
@@ -77,7 +77,7 @@ fn missing_values_are_routed() {
             d.y[i] = f32::from(d.x[i] > 0.6);
         }
     }
-    let m = fit(&d, ForestParams { n_estimators: 20, max_features: MaxFeatures::Name("all".into()), ..ForestParams::default() });
+    let m = fit(&d, ForestParams { n_estimators: 20, max_features: MaxFeatures::All, ..ForestParams::default() });
     let probe = [f32::NAN, 0.0, 0.0, 0.0, 0.0];
     assert!(m.predict(ColMajor::new(&probe, 1).unwrap()).unwrap()[0] > 0.9);
     assert!(auc(&d.y, &m.predict(d.view()).unwrap()) > 0.99);

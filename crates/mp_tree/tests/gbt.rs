@@ -2,7 +2,7 @@
 mod common;
 use common::{auc, nonlinear, Data};
 use mp_core::{ColMajor, Control, ErrorCode, NoopObserver, Observer};
-use mp_tree::{fit_gbt, GbtModel, GbtParams, ImportanceKind, ObjectiveKind};
+use mp_tree::{fit_gbt, GbtModel, GbtParams, GrowPolicy, ImportanceKind, ObjectiveKind};
 
 fn fit(d: &Data, p: GbtParams) -> GbtModel {
     fit_gbt(d.view(), &d.y, &p.check().unwrap(), None, &mut NoopObserver).unwrap()
@@ -115,7 +115,7 @@ fn serde_round_trip_and_determinism() {
 #[test]
 fn lossguide_respects_max_leaves() {
     let d = nonlinear(2000, 6, 7);
-    let p = GbtParams { grow_policy: "lossguide".into(), max_leaves: 7, max_depth: 0, n_estimators: 5, ..GbtParams::default() };
+    let p = GbtParams { grow_policy: GrowPolicy::Lossguide, max_leaves: 7, max_depth: 0, n_estimators: 5, ..GbtParams::default() };
     let m = fit(&d, p);
     assert!(m.trees().iter().all(|t| t.n_leaves() == 7));
     let p = GbtParams { max_depth: 3, n_estimators: 5, ..GbtParams::default() };
@@ -126,7 +126,7 @@ fn lossguide_respects_max_leaves() {
 fn squared_error_regresses() {
     let mut d = nonlinear(2000, 5, 8);
     d.y = (0..d.n).map(|i| 3.0 * d.x[i] - d.x[d.n + i] * d.x[d.n + i]).collect();
-    let p = GbtParams { objective: "reg:squarederror".into(), n_estimators: 100, ..GbtParams::default() };
+    let p = GbtParams { objective: ObjectiveKind::SquaredError, n_estimators: 100, ..GbtParams::default() };
     let m = fit(&d, p);
     assert_eq!(m.objective(), ObjectiveKind::SquaredError);
     let pred = m.predict(d.view()).unwrap();
@@ -148,7 +148,7 @@ fn user_errors_are_coded_not_panics() {
     let e = fit_gbt(d.view(), &bad, &ok, None, &mut NoopObserver).unwrap_err();
     assert_eq!(e.code(), ErrorCode::InvalidLabel);
     assert!(e.message().contains("row 3"));
-    let reg = GbtParams { objective: "reg:squarederror".into(), ..GbtParams::default() }.check().unwrap();
+    let reg = GbtParams { objective: ObjectiveKind::SquaredError, ..GbtParams::default() }.check().unwrap();
     bad[3] = f32::INFINITY;
     let e = fit_gbt(d.view(), &bad, &reg, None, &mut NoopObserver).unwrap_err();
     assert!(e.code() == ErrorCode::InvalidLabel && e.message().contains("row 3"), "{e}");
@@ -204,7 +204,7 @@ fn odd_inputs_do_not_panic() {
         GbtParams::default(),
         GbtParams { max_bin: 2, min_child_weight: 0.0, ..GbtParams::default() },
         GbtParams { subsample: 0.01, colsample_bytree: 0.1, ..GbtParams::default() },
-        GbtParams { grow_policy: "lossguide".into(), max_leaves: 4, max_depth: 0, min_child_weight: 0.0, ..GbtParams::default() },
+        GbtParams { grow_policy: GrowPolicy::Lossguide, max_leaves: 4, max_depth: 0, min_child_weight: 0.0, ..GbtParams::default() },
     ] {
         let m = fit_gbt(xm, &y, &p.check().unwrap(), Some((xm, &y)), &mut NoopObserver).unwrap();
         assert!(m.predict(xm).unwrap().iter().all(|v| v.is_finite()));
