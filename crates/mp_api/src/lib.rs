@@ -1,6 +1,7 @@
 //! The moviepref facade: the ONLY surface the napi and wasm bindings call.
 //! Numbers come in as column-major `&[f32]` + `n_rows`; specs and reports travel as JSON strings.
 pub mod codec;
+mod kinds;
 mod model;
 mod permutation;
 mod select;
@@ -33,7 +34,7 @@ pub fn engine_info_json() -> String {
         "engine": "moviepref",
         "version": env!("CARGO_PKG_VERSION"),
         "model_format": FORMAT_VERSION,
-        "models": ModelSpec::KINDS,
+        "models": ModelSpec::kinds(),
     })
     .to_string()
 }

@@ -1,20 +1,12 @@
 //! A fitted model of any kind, with its metadata and its byte format.
 use crate::codec;
+use crate::kinds::{decode_body, FittedOps};
 use crate::spec::ModelSpec;
 use mp_core::{ColMajor, Error, ErrorCode, NoopObserver, Observer, Result, MAX_FEATURES};
-use mp_linear::{fit_logistic, LogisticModel};
-use mp_tree::{fit_forest, fit_gbt, ForestModel, GbtModel, ImportanceKind, Tree};
 use serde::{Deserialize, Serialize};
 
 /// Bumped whenever the body layout changes; older readers refuse newer files with a clear error.
 pub const FORMAT_VERSION: u32 = 1;
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-enum AnyModel {
-    Logistic(LogisticModel),
-    Gbt(GbtModel),
-    Forest(ForestModel),
-}
 
 /// What the header of a model file says: readable without decoding the body.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -28,10 +20,16 @@ pub struct ModelInfo {
     pub format_version: u32,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Model {
     info: ModelInfo,
-    inner: AnyModel,
+    inner: Box<dyn FittedOps>,
+}
+
+impl Clone for Model {
+    fn clone(&self) -> Self {
+        Model { info: self.info.clone(), inner: self.inner.clone_box() }
+    }
 }
 
 impl Model {
@@ -42,21 +40,11 @@ impl Model {
     /// Fits with an optional validation set (GBT: per-round eval log and early stopping) and a progress
     /// observer (called per boosting round or per tree; `Control::Stop` ends the fit early).
     pub fn fit_observed(x: ColMajor, y: &[f32], spec: &ModelSpec, valid: Option<(ColMajor, &[f32])>, observer: &mut dyn Observer) -> Result<Self> {
-        if valid.is_some() && !matches!(spec, ModelSpec::Gbt(_)) {
+        if valid.is_some() && !spec.0.uses_validation() {
             return Err(Error::invalid_param("validation set", format!("is only used by gbt, not {}", spec.kind())));
         }
-        let inner = match spec {
-            ModelSpec::Logistic(p) => AnyModel::Logistic(fit_logistic(x, y, p)?),
-            ModelSpec::Gbt(p) => AnyModel::Gbt(fit_gbt(x, y, p, valid, observer)?),
-            ModelSpec::Forest(p) => AnyModel::Forest(fit_forest(x, y, p, observer)?),
-        };
-        let fit = match &inner {
-            AnyModel::Logistic(m) => serde_json::json!({ "intercept": m.intercept }),
-            AnyModel::Gbt(m) => serde_json::json!({
-                "n_trees": m.trees().len(), "best_iteration": m.best_iteration(), "eval_log": m.eval_log(),
-            }),
-            AnyModel::Forest(m) => serde_json::json!({ "n_trees": m.trees().len(), "oob": m.oob_score() }),
-        };
+        let inner = spec.0.fit(x, y, valid, observer)?;
+        let fit = inner.summary();
         let info = ModelInfo {
             kind: spec.kind().to_string(),
             n_features: x.n_features(),
@@ -75,30 +63,13 @@ impl Model {
     /// P(y = 1) for each of `n_rows` rows of column-major `x`.
     pub fn predict(&self, x: &[f32], n_rows: usize) -> Result<Vec<f32>> {
         let x = ColMajor::with_features(x, n_rows, self.info.n_features)?;
-        match &self.inner {
-            AnyModel::Logistic(m) => m.predict(x),
-            AnyModel::Gbt(m) => m.predict(x),
-            AnyModel::Forest(m) => m.predict(x),
-        }
+        self.inner.predict(x)
     }
 
     /// Importance per feature: trees give "gain" (total loss reduction) or "split" (count);
     /// logistic regression gives "coefficient" (|standardized weight|).
     pub fn feature_importance(&self, kind: &str) -> Result<Vec<f64>> {
-        let tree_kind = match kind {
-            "gain" => Some(ImportanceKind::Gain),
-            "split" => Some(ImportanceKind::Split),
-            _ => None,
-        };
-        match (&self.inner, tree_kind) {
-            (AnyModel::Logistic(m), None) if kind == "coefficient" => Ok(m.feature_importance()),
-            (AnyModel::Gbt(m), Some(k)) => Ok(m.feature_importance(k)),
-            (AnyModel::Forest(m), Some(k)) => Ok(m.feature_importance(k)),
-            _ => {
-                let valid = if matches!(self.inner, AnyModel::Logistic(_)) { "\"coefficient\"" } else { "\"gain\" or \"split\"" };
-                Err(Error::invalid_param("importance kind", format!("{kind:?} is not available for a {} model (use {valid})", self.info.kind)))
-            }
-        }
+        self.inner.importance(kind)
     }
 
     pub fn info_json(&self) -> String {
@@ -107,7 +78,7 @@ impl Model {
 
     pub fn to_bytes(&self) -> Result<Vec<u8>> {
         let header = serde_json::to_vec(&self.info).map_err(|e| Error::internal(e.to_string()))?;
-        let body = postcard::to_allocvec(&self.inner).map_err(|e| Error::internal(e.to_string()))?;
+        let body = self.inner.encode()?;
         Ok(codec::encode(FORMAT_VERSION, &header, &body))
     }
 
@@ -121,8 +92,7 @@ impl Model {
         }
         let info: ModelInfo = serde_json::from_slice(header)
             .map_err(|e| Error::deserialize(format!("model header is not valid JSON metadata: {e}")))?;
-        let inner: AnyModel =
-            postcard::from_bytes(body).map_err(|e| Error::deserialize(format!("model body does not decode: {e}")))?;
+        let inner = decode_body(body)?;
         let model = Model { info, inner };
         model.check_consistent()?;
         Ok(model)
@@ -130,20 +100,8 @@ impl Model {
 
     /// A decoded model must agree with its own header (guards hand-edited or mismatched files).
     fn check_consistent(&self) -> Result<()> {
-        let (kind, n) = match &self.inner {
-            AnyModel::Logistic(m) => ("logistic", m.n_features()),
-            AnyModel::Gbt(m) => ("gbt", m.n_features()),
-            AnyModel::Forest(m) => ("forest", m.n_features()),
-        };
-        let internal_ok = match &self.inner {
-            AnyModel::Logistic(m) => m.scaler.mean.len() == n && m.scaler.scale.len() == n,
-            AnyModel::Gbt(m) => splits_within(m.trees(), n),
-            AnyModel::Forest(m) => splits_within(m.trees(), n),
-        };
-        if matches!(&self.inner, AnyModel::Forest(m) if m.trees().is_empty()) {
-            // it would average zero trees: NaN for every row
-            return Err(Error::deserialize("model is a forest without trees"));
-        }
+        let (kind, n) = (self.inner.kind(), self.inner.n_features());
+        let internal_ok = self.inner.check_body()?;
         if n > MAX_FEATURES {
             return Err(Error::deserialize(format!("model claims {n} features, over the supported maximum {MAX_FEATURES}")));
         }
@@ -155,12 +113,6 @@ impl Model {
         }
         Ok(())
     }
-}
-
-/// Tree structure (non-empty, children after parents and in range) is enforced when a `Tree`
-/// deserializes in mp_tree; what the header adds is the feature count every split must respect.
-fn splits_within(trees: &[Tree], n_features: usize) -> bool {
-    trees.iter().filter_map(Tree::max_feature).all(|f| (f as usize) < n_features)
 }
 
 #[cfg(test)]
@@ -199,27 +151,6 @@ mod tests {
             assert!(m.info.fit["n_trees"].as_u64().unwrap() > 0);
             assert_eq!(m.feature_importance("gain").unwrap().len(), 2);
             assert_eq!(m.feature_importance("coefficient").unwrap_err().code(), ErrorCode::InvalidParam);
-        }
-    }
-
-    #[test]
-    fn malformed_trees_are_refused_not_walked() {
-        use mp_tree::Node;
-        let leaf = Node::leaf(0.5, 1.0);
-        let split = |left, right, feature| Node { feature, threshold: 0.0, default_left: true, left, right, value: 0.0, gain: 1.0, cover: 1.0 };
-        let ok = Tree { nodes: vec![split(1, 2, 0), leaf.clone(), leaf.clone()] };
-        assert!(splits_within(std::slice::from_ref(&ok), 1));
-        // unknown feature: caught here, against the header's feature count
-        assert!(!splits_within(&[Tree { nodes: vec![split(1, 2, 3), leaf.clone(), leaf.clone()] }], 1));
-        // broken structure: refused by Tree's own deserialization, which every model body goes through
-        let decode = |nodes: Vec<Node>| serde_json::from_value::<Tree>(serde_json::to_value(Tree { nodes }).unwrap());
-        assert!(decode(ok.nodes.clone()).is_ok());
-        for bad in [
-            vec![split(0, 1, 0), leaf.clone()], // self loop
-            vec![split(1, 5, 0), leaf.clone()], // out of range
-            vec![],
-        ] {
-            assert!(decode(bad).is_err());
         }
     }
 

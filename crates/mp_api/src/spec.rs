@@ -1,17 +1,13 @@
-//! Model specifications as JSON: `{"kind": "logistic", "params": {...}}`. Defaults live in each `XParams::default()`.
+//! Model specifications as JSON: `{"kind": "logistic", "params": {...}}`. Defaults live in each
+//! `XParams::default()`; what each kind accepts lives in its module under `kinds/`.
+use crate::kinds::{self, SpecOps};
 use mp_core::{Error, ErrorCode, Result};
-use mp_linear::{LogisticParams, LogisticValidParams};
-use mp_tree::{ForestParams, ForestValidParams, GbtParams, GbtValidParams};
-use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
+use std::sync::Arc;
 
-/// A validated model specification: parameters have passed their `check()`.
+/// A validated model specification: parameters have passed their kind's `check()`.
 #[derive(Debug, Clone)]
-pub enum ModelSpec {
-    Logistic(LogisticValidParams),
-    Gbt(GbtValidParams),
-    Forest(ForestValidParams),
-}
+pub struct ModelSpec(pub(crate) Arc<dyn SpecOps>);
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -22,7 +18,10 @@ struct RawSpec {
 }
 
 impl ModelSpec {
-    pub const KINDS: &'static [&'static str] = &["logistic", "gbt", "forest"];
+    /// Names of every model kind.
+    pub fn kinds() -> Vec<&'static str> {
+        kinds::kind_names()
+    }
 
     pub fn from_json(json: &str) -> Result<Self> {
         let v: serde_json::Value = serde_json::from_str(json)
@@ -34,41 +33,17 @@ impl ModelSpec {
         let raw: RawSpec = serde_json::from_value(v)
             .map_err(|e| Error::new(ErrorCode::InvalidParam, format!("model spec is not valid: {e}")))?;
         let params = raw.params.unwrap_or_else(|| serde_json::json!({}));
-        match raw.kind.as_str() {
-            "logistic" => Ok(ModelSpec::Logistic(parse_params::<LogisticParams>("logistic", params)?.check()?)),
-            "gbt" => Ok(ModelSpec::Gbt(parse_params::<GbtParams>("gbt", params)?.check()?)),
-            "forest" => Ok(ModelSpec::Forest(parse_params::<ForestParams>("forest", params)?.check()?)),
-            other => Err(Error::invalid_param(
-                "kind",
-                format!("is {other:?}; expected one of {:?}", Self::KINDS),
-            )),
-        }
+        kinds::parse_spec(&raw.kind, params).map(ModelSpec)
     }
 
     pub fn kind(&self) -> &'static str {
-        match self {
-            ModelSpec::Logistic(_) => "logistic",
-            ModelSpec::Gbt(_) => "gbt",
-            ModelSpec::Forest(_) => "forest",
-        }
+        self.0.kind()
     }
 
     /// The full parameter set (defaults filled in), as stored in model metadata.
     pub fn params_json(&self) -> serde_json::Value {
-        match self {
-            ModelSpec::Logistic(p) => to_value(p.params()),
-            ModelSpec::Gbt(p) => to_value(p.params()),
-            ModelSpec::Forest(p) => to_value(p.params()),
-        }
+        self.0.params_json()
     }
-}
-
-fn parse_params<T: DeserializeOwned>(kind: &str, v: serde_json::Value) -> Result<T> {
-    serde_json::from_value(v).map_err(|e| Error::new(ErrorCode::InvalidParam, format!("{kind} params: {e}")))
-}
-
-fn to_value<T: Serialize>(p: &T) -> serde_json::Value {
-    serde_json::to_value(p).unwrap_or(serde_json::Value::Null)
 }
 
 #[cfg(test)]
@@ -85,9 +60,9 @@ mod tests {
 
     #[test]
     fn every_kind_parses_with_defaults_and_validates() {
-        for kind in ModelSpec::KINDS {
+        for kind in ModelSpec::kinds() {
             let s = ModelSpec::from_json(&format!(r#"{{"kind":"{kind}"}}"#)).unwrap();
-            assert_eq!(s.kind(), *kind);
+            assert_eq!(s.kind(), kind);
             assert!(s.params_json().as_object().is_some_and(|o| !o.is_empty()));
         }
         let e = ModelSpec::from_json(r#"{"kind":"gbt","params":{"learning_rate":0}}"#).unwrap_err();

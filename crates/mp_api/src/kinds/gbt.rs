@@ -1,0 +1,41 @@
+//! Gradient-boosted trees (mp_tree) as a model kind: the one kind that uses a validation set.
+use super::Kind;
+use mp_core::{ColMajor, Observer, Result};
+use mp_tree::{fit_gbt, GbtModel, GbtParams, GbtValidParams};
+
+pub(crate) struct Gbt;
+
+impl Kind for Gbt {
+    const NAME: &'static str = "gbt";
+    const TAG: u8 = 1;
+    const IMPORTANCE: &'static [&'static str] = super::forest::TREE_IMPORTANCE;
+    const VALIDATION: bool = true;
+    type Params = GbtParams;
+    type Valid = GbtValidParams;
+    type Fitted = GbtModel;
+
+    fn check(p: &GbtParams) -> Result<GbtValidParams> {
+        p.check()
+    }
+    fn params(v: &GbtValidParams) -> &GbtParams {
+        v.params()
+    }
+    fn fit(x: ColMajor, y: &[f32], p: &GbtValidParams, valid: Option<(ColMajor, &[f32])>, observer: &mut dyn Observer) -> Result<GbtModel> {
+        fit_gbt(x, y, p, valid, observer)
+    }
+    fn predict(m: &GbtModel, x: ColMajor) -> Result<Vec<f32>> {
+        m.predict(x)
+    }
+    fn importance(m: &GbtModel, kind: &str) -> Vec<f64> {
+        m.feature_importance(super::forest::tree_importance(kind))
+    }
+    fn summary(m: &GbtModel) -> serde_json::Value {
+        serde_json::json!({ "n_trees": m.trees().len(), "best_iteration": m.best_iteration(), "eval_log": m.eval_log() })
+    }
+    fn n_features(m: &GbtModel) -> usize {
+        m.n_features()
+    }
+    fn check_body(m: &GbtModel) -> Result<bool> {
+        Ok(super::forest::splits_within(m.trees(), m.n_features()))
+    }
+}

@@ -1,0 +1,192 @@
+//! Model kinds as data: each kind is one module implementing [`Kind`] (parse and check its
+//! parameters, fit with an observer, predict, importance, fit summary; the model body is its serde
+//! form), and [`REGISTRY`] lists them. Adding a kind = one module + one registry line.
+mod forest;
+mod gbt;
+mod logistic;
+
+use mp_core::params::one_of;
+use mp_core::{ColMajor, Error, ErrorCode, Observer, Result};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use std::fmt::Debug;
+use std::sync::Arc;
+
+/// What one model kind knows. Everything else (spec JSON, model files, grid search) is generic.
+pub(crate) trait Kind: 'static {
+    /// The `kind` of a spec and of a model file header.
+    const NAME: &'static str;
+    /// First byte of the model body (the postcard enum index files have always been written with); < 128.
+    const TAG: u8;
+    /// Importance kinds the fitted model answers, e.g. `["gain", "split"]`.
+    const IMPORTANCE: &'static [&'static str];
+    /// The kind uses a validation set (evaluation log, early stopping).
+    const VALIDATION: bool;
+    type Params: DeserializeOwned + Serialize;
+    type Valid: Clone + Debug + Send + Sync + 'static;
+    type Fitted: Clone + Debug + Send + Sync + Serialize + DeserializeOwned + 'static;
+
+    fn check(p: &Self::Params) -> Result<Self::Valid>;
+    fn params(v: &Self::Valid) -> &Self::Params;
+    fn fit(x: ColMajor, y: &[f32], p: &Self::Valid, valid: Option<(ColMajor, &[f32])>, observer: &mut dyn Observer) -> Result<Self::Fitted>;
+    fn predict(m: &Self::Fitted, x: ColMajor) -> Result<Vec<f32>>;
+    /// `kind` is one of [`Kind::IMPORTANCE`].
+    fn importance(m: &Self::Fitted, kind: &str) -> Vec<f64>;
+    /// What the fit found, stored in the model header's `fit`.
+    fn summary(m: &Self::Fitted) -> serde_json::Value;
+    fn n_features(m: &Self::Fitted) -> usize;
+    /// A decoded body's own consistency: `Err` for a body that cannot be used at all, `Ok(false)` for
+    /// one that disagrees with its feature count (reported with the header mismatch).
+    fn check_body(m: &Self::Fitted) -> Result<bool>;
+}
+
+/// A validated spec of some kind (object-safe face of [`Kind`]).
+pub(crate) trait SpecOps: Debug + Send + Sync {
+    fn kind(&self) -> &'static str;
+    fn params_json(&self) -> serde_json::Value;
+    fn uses_validation(&self) -> bool;
+    fn fit(&self, x: ColMajor, y: &[f32], valid: Option<(ColMajor, &[f32])>, observer: &mut dyn Observer) -> Result<Box<dyn FittedOps>>;
+}
+
+/// A fitted model of some kind (object-safe face of [`Kind`]).
+pub(crate) trait FittedOps: Debug + Send + Sync {
+    fn kind(&self) -> &'static str;
+    fn n_features(&self) -> usize;
+    fn predict(&self, x: ColMajor) -> Result<Vec<f32>>;
+    fn importance(&self, kind: &str) -> Result<Vec<f64>>;
+    fn summary(&self) -> serde_json::Value;
+    fn check_body(&self) -> Result<bool>;
+    /// Tag byte + postcard body (byte-identical to the former `AnyModel` enum encoding).
+    fn encode(&self) -> Result<Vec<u8>>;
+    fn clone_box(&self) -> Box<dyn FittedOps>;
+}
+
+struct Spec<K: Kind>(K::Valid);
+
+impl<K: Kind> Debug for Spec<K> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {:?}", K::NAME, self.0)
+    }
+}
+
+impl<K: Kind> SpecOps for Spec<K> {
+    fn kind(&self) -> &'static str {
+        K::NAME
+    }
+    fn params_json(&self) -> serde_json::Value {
+        serde_json::to_value(K::params(&self.0)).unwrap_or(serde_json::Value::Null)
+    }
+    fn uses_validation(&self) -> bool {
+        K::VALIDATION
+    }
+    fn fit(&self, x: ColMajor, y: &[f32], valid: Option<(ColMajor, &[f32])>, observer: &mut dyn Observer) -> Result<Box<dyn FittedOps>> {
+        Ok(Box::new(Fitted::<K>(K::fit(x, y, &self.0, valid, observer)?)))
+    }
+}
+
+struct Fitted<K: Kind>(K::Fitted);
+
+impl<K: Kind> Debug for Fitted<K> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {:?}", K::NAME, self.0)
+    }
+}
+
+impl<K: Kind> FittedOps for Fitted<K> {
+    fn kind(&self) -> &'static str {
+        K::NAME
+    }
+    fn n_features(&self) -> usize {
+        K::n_features(&self.0)
+    }
+    fn predict(&self, x: ColMajor) -> Result<Vec<f32>> {
+        K::predict(&self.0, x)
+    }
+    fn importance(&self, kind: &str) -> Result<Vec<f64>> {
+        if K::IMPORTANCE.contains(&kind) {
+            return Ok(K::importance(&self.0, kind));
+        }
+        let valid = one_of(K::IMPORTANCE.iter().copied());
+        Err(Error::invalid_param("importance kind", format!("{kind:?} is not available for a {} model (use {valid})", K::NAME)))
+    }
+    fn summary(&self) -> serde_json::Value {
+        K::summary(&self.0)
+    }
+    fn check_body(&self) -> Result<bool> {
+        K::check_body(&self.0)
+    }
+    fn encode(&self) -> Result<Vec<u8>> {
+        postcard::to_extend(&self.0, vec![K::TAG]).map_err(|e| Error::internal(e.to_string()))
+    }
+    fn clone_box(&self) -> Box<dyn FittedOps> {
+        Box::new(Fitted::<K>(self.0.clone()))
+    }
+}
+
+/// One registry line: a kind's name, body tag and its two entry points.
+pub(crate) struct Registered {
+    pub name: &'static str,
+    tag: u8,
+    parse: fn(serde_json::Value) -> Result<Arc<dyn SpecOps>>,
+    decode: fn(&[u8]) -> Result<Box<dyn FittedOps>>,
+}
+
+const fn entry<K: Kind>() -> Registered {
+    Registered { name: K::NAME, tag: K::TAG, parse: parse::<K>, decode: decode::<K> }
+}
+
+/// Every model kind, in the order `engine_info` lists them.
+pub(crate) const REGISTRY: &[Registered] = &[entry::<logistic::Logistic>(), entry::<gbt::Gbt>(), entry::<forest::Forest>()];
+
+/// Names of every kind.
+pub(crate) fn kind_names() -> Vec<&'static str> {
+    REGISTRY.iter().map(|r| r.name).collect()
+}
+
+/// `params` (a JSON object, defaults filled by the kind) of kind `name`, checked.
+pub(crate) fn parse_spec(name: &str, params: serde_json::Value) -> Result<Arc<dyn SpecOps>> {
+    let r = REGISTRY.iter().find(|r| r.name == name);
+    let r = r.ok_or_else(|| Error::invalid_param("kind", format!("is {name:?}; expected one of {:?}", kind_names())))?;
+    (r.parse)(params)
+}
+
+/// A model body: the tag byte picks the kind, the rest is its postcard form.
+pub(crate) fn decode_body(body: &[u8]) -> Result<Box<dyn FittedOps>> {
+    let tag = *body.first().ok_or_else(|| Error::deserialize("model body does not decode: the body is empty"))?;
+    let r = REGISTRY.iter().find(|r| r.tag == tag);
+    let r = r.ok_or_else(|| Error::deserialize(format!("model body does not decode: unknown model kind tag {tag}")))?;
+    (r.decode)(&body[1..])
+}
+
+fn parse<K: Kind>(params: serde_json::Value) -> Result<Arc<dyn SpecOps>> {
+    let p: K::Params = serde_json::from_value(params)
+        .map_err(|e| Error::new(ErrorCode::InvalidParam, format!("{} params: {e}", K::NAME)))?;
+    Ok(Arc::new(Spec::<K>(K::check(&p)?)))
+}
+
+fn decode<K: Kind>(body: &[u8]) -> Result<Box<dyn FittedOps>> {
+    let m: K::Fitted = postcard::from_bytes(body).map_err(|e| Error::deserialize(format!("model body does not decode: {e}")))?;
+    Ok(Box::new(Fitted::<K>(m)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_and_tags_are_unique_and_tags_fit_one_byte() {
+        for (i, a) in REGISTRY.iter().enumerate() {
+            assert!(a.tag < 128, "{}", a.name);
+            for b in &REGISTRY[i + 1..] {
+                assert!(a.name != b.name && a.tag != b.tag, "{} / {}", a.name, b.name);
+            }
+        }
+    }
+
+    #[test]
+    fn unknown_or_empty_bodies_are_deserialize_errors() {
+        for body in [&[][..], &[99u8, 0][..], &[0x80, 1][..]] {
+            assert_eq!(decode_body(body).unwrap_err().code(), ErrorCode::Deserialize);
+        }
+    }
+}
