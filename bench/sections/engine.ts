@@ -18,8 +18,8 @@ export interface Entry {
   result: Row | Failed;
 }
 
-export const GBT = { n_estimators: 100, max_depth: 6, learning_rate: 0.1, max_bin: 255 };
-export const RF = { n_estimators: 100, max_depth: 10, max_bin: 255 };
+export const GBT = { n_estimators: 100, max_depth: 6, learning_rate: 0.1, max_bin: 255, seed: 0 };
+export const RF = { n_estimators: 100, max_depth: 10, max_bin: 255, seed: 0 };
 export const LR = { l2: 1 };
 
 /** Training rows above which a contender is not run (minutes per fit, or the wasm32 4 GiB address space). */

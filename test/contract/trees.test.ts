@@ -65,13 +65,13 @@ for (const backend of BACKENDS) {
     });
 
     it('gbt early stopping keeps the best round (validation through grid-free fit is in Rust tests)', () => {
-      const m = e.fitSync(train, yTrain, { kind: 'gbt', params: { n_estimators: 5 } });
+      const m = e.fitSync(train, yTrain, { kind: 'gbt', params: { n_estimators: 5, seed: 1 } });
       assert.equal(m.info.fit.n_trees, 5);
       assert.ok(Array.isArray(m.info.fit.eval_log));
     });
 
     it('grid search over gbt depth', async () => {
-      const { report, best } = await e.gridSearch(train, yTrain, { kind: 'gbt', params: { n_estimators: 20 }, grid: { max_depth: [1, 3] } }, { seed: 2, folds: 3 });
+      const { report, best } = await e.gridSearch(train, yTrain, { kind: 'gbt', params: { n_estimators: 20, seed: 1 }, grid: { max_depth: [1, 3] } }, { seed: 2, folds: 3 });
       assert.equal(report.configs.length, 2);
       assert.equal(best.info.kind, 'gbt');
       assert.equal(best.info.params.max_depth, report.best_params.max_depth);
@@ -79,16 +79,22 @@ for (const backend of BACKENDS) {
 
     describe('bad tree parameters are named', () => {
       for (const [spec, name] of [
-        [{ kind: 'gbt', params: { learning_rate: 0 } }, 'learning_rate'],
-        [{ kind: 'gbt', params: { max_bin: 300 } }, 'max_bin'],
-        [{ kind: 'gbt', params: { subsample: 1.5 } }, 'subsample'],
-        [{ kind: 'gbt', params: { grow_policy: 'sideways' } }, 'grow_policy'],
-        [{ kind: 'forest', params: { max_features: 'most' } }, 'max_features'],
-        [{ kind: 'forest', params: { n_estimators: 0 } }, 'n_estimators'],
-        [{ kind: 'forest', params: { depth: 3 } }, 'depth'],
+        [{ kind: 'gbt', params: { learning_rate: 0, seed: 1 } }, 'learning_rate'],
+        [{ kind: 'gbt', params: { max_bin: 300, seed: 1 } }, 'max_bin'],
+        [{ kind: 'gbt', params: { subsample: 1.5, seed: 1 } }, 'subsample'],
+        [{ kind: 'gbt', params: { grow_policy: 'sideways', seed: 1 } }, 'grow_policy'],
+        [{ kind: 'forest', params: { max_features: 'most', seed: 1 } }, 'max_features'],
+        [{ kind: 'forest', params: { n_estimators: 0, seed: 1 } }, 'n_estimators'],
+        [{ kind: 'forest', params: { depth: 3, seed: 1 } }, 'depth'],
       ] as [ModelSpec, string][]) {
         it(`${spec.kind} ${name}`, () => rejectsWith(() => e.fitSync(train, yTrain, spec), 'INVALID_PARAM', name));
       }
+      it('gbt and forest without params.seed are refused (no silent default seed)', async () => {
+        for (const kind of ['gbt', 'forest'] as const) {
+          await rejectsWith(() => e.fitSync(train, yTrain, { kind, params: { n_estimators: 3 } }), 'INVALID_PARAM', '`seed` is required', kind);
+          await rejectsWith(() => e.gridSearchSync(train, yTrain, { kind, grid: { n_estimators: [2, 3] } }, { seed: 1, folds: 3 }), 'INVALID_PARAM', '`seed` is required');
+        }
+      });
       it('a NaN label is still refused by trees', () => {
         const y = Float32Array.from(yTrain);
         y[9] = Number.NaN;

@@ -144,7 +144,7 @@ mod tests {
     #[test]
     fn tree_models_round_trip_and_explain_themselves() {
         let (x, y) = tiny();
-        for spec in [r#"{"kind":"gbt","params":{"n_estimators":5,"max_depth":2}}"#, r#"{"kind":"forest","params":{"n_estimators":4}}"#] {
+        for spec in [r#"{"kind":"gbt","params":{"n_estimators":5,"max_depth":2,"seed":0}}"#, r#"{"kind":"forest","params":{"n_estimators":4,"seed":0}}"#] {
             let m = crate::fit(&x, 20, &y, spec).unwrap();
             let back = Model::from_bytes(&m.to_bytes().unwrap()).unwrap();
             assert_eq!(m.predict(&x, 20).unwrap(), back.predict(&x, 20).unwrap(), "{spec}");
@@ -157,7 +157,7 @@ mod tests {
     #[test]
     fn a_forest_without_trees_is_refused() {
         let (x, y) = tiny();
-        let m = crate::fit(&x, 20, &y, r#"{"kind":"forest","params":{"n_estimators":2}}"#).unwrap();
+        let m = crate::fit(&x, 20, &y, r#"{"kind":"forest","params":{"n_estimators":2,"seed":0}}"#).unwrap();
         let header = serde_json::to_vec(&m.info).unwrap();
         // postcard: variant Forest (2), n_features 2, zero trees, no OOB score
         let e = Model::from_bytes(&codec::encode(FORMAT_VERSION, &header, &[2, 2, 0, 0])).unwrap_err();

@@ -61,13 +61,14 @@ mod tests {
     #[test]
     fn every_kind_parses_with_defaults_and_validates() {
         for kind in ModelSpec::kinds() {
-            let s = ModelSpec::from_json(&format!(r#"{{"kind":"{kind}"}}"#)).unwrap();
+            let params = if kind == "logistic" { "{}" } else { r#"{"seed":3}"# };
+            let s = ModelSpec::from_json(&format!(r#"{{"kind":"{kind}","params":{params}}}"#)).unwrap();
             assert_eq!(s.kind(), kind);
             assert!(s.params_json().as_object().is_some_and(|o| !o.is_empty()));
         }
-        let e = ModelSpec::from_json(r#"{"kind":"gbt","params":{"learning_rate":0}}"#).unwrap_err();
+        let e = ModelSpec::from_json(r#"{"kind":"gbt","params":{"learning_rate":0,"seed":1}}"#).unwrap_err();
         assert!(e.message().contains("learning_rate"), "{e}");
-        let e = ModelSpec::from_json(r#"{"kind":"forest","params":{"n_estimators":0}}"#).unwrap_err();
+        let e = ModelSpec::from_json(r#"{"kind":"forest","params":{"n_estimators":0,"seed":1}}"#).unwrap_err();
         assert!(e.message().contains("n_estimators"), "{e}");
     }
 
@@ -81,5 +82,18 @@ mod tests {
         let e = ModelSpec::from_json(r#"{"kind":"logistic","params":{"l2":-2}}"#).unwrap_err();
         assert!(e.message().contains("l2"), "{e}");
         assert_eq!(ModelSpec::from_json("{").unwrap_err().code(), ErrorCode::InvalidParam);
+    }
+
+    #[test]
+    fn seeded_kinds_require_a_seed() {
+        for kind in ["gbt", "forest"] {
+            let e = ModelSpec::from_json(&format!(r#"{{"kind":"{kind}","params":{{"n_estimators":5}}}}"#)).unwrap_err();
+            assert_eq!(e.code(), ErrorCode::InvalidParam);
+            assert!(e.message().contains("`seed` is required for"), "{e}");
+            assert_eq!(ModelSpec::from_json(&format!(r#"{{"kind":"{kind}"}}"#)).unwrap_err().message(), e.message());
+            let s = ModelSpec::from_json(&format!(r#"{{"kind":"{kind}","params":{{"seed":0}}}}"#)).unwrap();
+            assert_eq!(s.params_json()["seed"], 0);
+        }
+        assert!(ModelSpec::from_json(r#"{"kind":"logistic"}"#).is_ok());
     }
 }

@@ -25,8 +25,8 @@ fn valid_files() -> Vec<Vec<u8>> {
     let lr_x: Vec<f32> = x.iter().map(|v| if v.is_nan() { 0.0 } else { *v }).collect();
     [
         (&lr_x, r#"{"kind":"logistic"}"#),
-        (&x, r#"{"kind":"gbt","params":{"n_estimators":3,"max_depth":2}}"#),
-        (&x, r#"{"kind":"forest","params":{"n_estimators":3,"max_depth":3}}"#),
+        (&x, r#"{"kind":"gbt","params":{"n_estimators":3,"max_depth":2,"seed":0}}"#),
+        (&x, r#"{"kind":"forest","params":{"n_estimators":3,"max_depth":3,"seed":0}}"#),
     ]
     .iter()
     .map(|(x, spec)| fit(x, ROWS, &y, spec).unwrap().to_bytes().unwrap())

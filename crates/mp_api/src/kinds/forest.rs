@@ -26,6 +26,7 @@ impl Kind for Forest {
     const NAME: &'static str = "forest";
     const TAG: u8 = 2;
     const IMPORTANCE: &'static [&'static str] = TREE_IMPORTANCE;
+    const SEEDED: bool = true;
     const VALIDATION: bool = false;
     type Params = ForestParams;
     type Valid = ForestValidParams;

@@ -9,6 +9,7 @@ impl Kind for Gbt {
     const NAME: &'static str = "gbt";
     const TAG: u8 = 1;
     const IMPORTANCE: &'static [&'static str] = super::forest::TREE_IMPORTANCE;
+    const SEEDED: bool = true;
     const VALIDATION: bool = true;
     type Params = GbtParams;
     type Valid = GbtValidParams;

@@ -9,6 +9,7 @@ impl Kind for Logistic {
     const NAME: &'static str = "logistic";
     const TAG: u8 = 0;
     const IMPORTANCE: &'static [&'static str] = &["coefficient"];
+    const SEEDED: bool = false;
     const VALIDATION: bool = false;
     type Params = LogisticParams;
     type Valid = LogisticValidParams;

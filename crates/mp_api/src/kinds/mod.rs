@@ -20,6 +20,8 @@ pub(crate) trait Kind: 'static {
     const TAG: u8;
     /// Importance kinds the fitted model answers, e.g. `["gain", "split"]`.
     const IMPORTANCE: &'static [&'static str];
+    /// The kind draws random numbers: its spec must carry `params.seed` (no silent default seed).
+    const SEEDED: bool;
     /// The kind uses a validation set (evaluation log, early stopping).
     const VALIDATION: bool;
     type Params: DeserializeOwned + Serialize;
@@ -159,8 +161,15 @@ pub(crate) fn decode_body(body: &[u8]) -> Result<Box<dyn FittedOps>> {
 }
 
 fn parse<K: Kind>(params: serde_json::Value) -> Result<Arc<dyn SpecOps>> {
+    let has_seed = params.get("seed").is_some();
     let p: K::Params = serde_json::from_value(params)
         .map_err(|e| Error::new(ErrorCode::InvalidParam, format!("{} params: {e}", K::NAME)))?;
+    if K::SEEDED && !has_seed {
+        return Err(Error::invalid_param(
+            "seed",
+            format!("is required for {} models (it seeds their sampling; there is no default seed)", K::NAME),
+        ));
+    }
     Ok(Arc::new(Spec::<K>(K::check(&p)?)))
 }
 
