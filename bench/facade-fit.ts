@@ -2,11 +2,12 @@
  * Fits one model through the public Engine (napi addon or wasm) on an MPDATA01 file and prints one JSON
  * line: wasm and native measured through the same facade, single-threaded.
  *   node --import tsx bench/facade-fit.ts --data FILE --backend native|wasm --kind gbt|forest|logistic [--rows N] [--params JSON]
- * Logistic regression gets training-median imputation (as in `mp-bench fit` and the scikit-learn peer).
+ * Each kind gets its preprocessing from the pipeline's kind table (logistic regression: training-median
+ * imputation, as in `mp-bench fit` and the scikit-learn peer).
  */
 import { parseArgs } from 'node:util';
 import { loadEngine, type ModelKind } from '../ts/src/engine/index.js';
-import { imputeMedians, readMpData } from './mpdata.js';
+import { preprocessFor, readMpData } from './mpdata.js';
 
 const { values } = parseArgs({
   options: {
@@ -17,9 +18,8 @@ const { values } = parseArgs({
     params: { type: 'string', default: '{}' },
   },
 });
-const d = readMpData(values.data!, Number(values.rows));
 const kind = values.kind as ModelKind;
-if (kind === 'logistic') imputeMedians(d);
+const d = preprocessFor(kind, readMpData(values.data!, Number(values.rows)));
 
 const engine = loadEngine(values.backend);
 const t0 = performance.now();

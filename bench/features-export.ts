@@ -1,6 +1,6 @@
 /**
- * Builds the pipeline's own feature tables (same generator, split, out-of-fold features and pruning as
- * `moviepref run`) and writes them as one MPDATA01 file, so every engine in the bench fits the real
+ * Builds the pipeline's own feature tables (same generator, split and feature step, pipeline/features.ts,
+ * as `moviepref run`) and writes them as one MPDATA01 file, so every engine in the bench fits the real
  * movie-preference features. Prints one JSON line (sizes, seconds, Bayes-optimal test AUC when known).
  *
  *   node --import tsx bench/features-export.ts --interactions 1000000 --out FILE [--seed 42]
@@ -12,10 +12,11 @@
 import { closeSync, mkdirSync, openSync, renameSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
-import { buildFeatures } from '../ts/src/features/build.js';
-import { prune, selectColumns } from '../ts/src/features/select.js';
 import type { FeatureTable } from '../ts/src/features/table.js';
-import { type DataSource, loadDataset, splitDataset } from '../ts/src/pipeline/dataset.js';
+import { type DataSource, loadDataset } from '../ts/src/pipeline/dataset.js';
+import { prepareFeatures } from '../ts/src/pipeline/features.js';
+import { deriveSeed } from '../ts/src/pipeline/seeds.js';
+import { splitDataset } from '../ts/src/pipeline/split.js';
 import { loadEngine } from '../ts/src/engine/index.js';
 
 /** Synthetic sizes per interaction count: the seed's 5,000 users x 1,000 movies at 50k, then 50 ratings per user, 500 per movie. */
@@ -56,11 +57,9 @@ async function main(): Promise<void> {
   const source: DataSource = values.movielens ? { kind: 'movielens', dir: values.movielens } : syntheticSource(Number(values.interactions), seed);
   const t0 = performance.now();
   const ds = await loadDataset(source);
-  const split = splitDataset(ds, 'user-overlap', 0.2, seed);
-  const built = buildFeatures(ds, split, { seed });
-  const keep = prune(built.train).keep;
-  const train = selectColumns(built.train, keep);
-  const test = selectColumns(built.test, keep);
+  // The pipeline's own split and feature step, seeded from the root seed as fitPipeline seeds them.
+  const split = splitDataset(ds, 'user-overlap', 0.2, deriveSeed(seed, 'split'));
+  const { train, test } = prepareFeatures(ds, split, seed);
   const seconds = (performance.now() - t0) / 1000;
   writeMpData(values.out, train, test);
   const pos = train.y.reduce((s, v) => s + v, 0);

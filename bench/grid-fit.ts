@@ -6,14 +6,13 @@
  */
 import { parseArgs } from 'node:util';
 import { type GridSpec, loadEngine } from '../ts/src/engine/index.js';
-import { imputeMedians, readMpData } from './mpdata.js';
+import { preprocessFor, readMpData } from './mpdata.js';
 
 const { values } = parseArgs({
   options: { data: { type: 'string' }, spec: { type: 'string' }, folds: { type: 'string', default: '5' }, backend: { type: 'string', default: 'native' } },
 });
 const spec = JSON.parse(values.spec!) as GridSpec;
-const d = readMpData(values.data!);
-if (spec.kind === 'logistic') imputeMedians(d);
+const d = preprocessFor(spec.kind, readMpData(values.data!));
 const folds = Number(values.folds);
 const engine = loadEngine(values.backend);
 const t0 = performance.now();

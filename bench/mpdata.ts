@@ -1,5 +1,7 @@
 /** Reads an MPDATA01 bench file (see bench/features-export.ts) into column-major Float32Arrays. */
 import { readFileSync } from 'node:fs';
+import { kindEntry } from '../ts/src/pipeline/kinds.js';
+import { applyPreprocessing, fitPreprocessing } from '../ts/src/pipeline/preprocess.js';
 
 export interface MpData {
   nTrain: number;
@@ -35,12 +37,13 @@ export function readMpData(path: string, rows = 0): MpData {
   return { nTrain, nTest, k, x, y: yAll.slice(0, nTrain), xTest, yTest };
 }
 
-/** Training-median imputation of NaN, in train and test alike (for logistic regression). */
-export function imputeMedians(d: MpData): void {
-  for (let j = 0; j < d.k; j++) {
-    const col = d.x.subarray(j * d.nTrain, (j + 1) * d.nTrain);
-    const seen = Float32Array.from(col.filter((v) => !Number.isNaN(v))).sort();
-    const median = seen.length ? (seen[seen.length >> 1] as number) : 0;
-    for (const c of [col, d.xTest.subarray(j * d.nTest, (j + 1) * d.nTest)]) for (let i = 0; i < c.length; i++) if (Number.isNaN(c[i])) c[i] = median;
-  }
+/**
+ * The preprocessing the pipeline's kind table gives `kind` (e.g. median imputation for logistic
+ * regression), fitted on the training rows and applied to train and test alike: the pipeline's own code,
+ * so the bench fits what `moviepref run` fits. (bench/js-peers and bench/*.py are out-of-process peers
+ * with their own readers and imputation; they never import the TypeScript core.)
+ */
+export function preprocessFor(kind: string, d: MpData): MpData {
+  const steps = fitPreprocessing(kindEntry(kind).preprocessing, d.x, d.nTrain);
+  return { ...d, x: applyPreprocessing(steps, d.x, d.nTrain), xTest: applyPreprocessing(steps, d.xTest, d.nTest) };
 }

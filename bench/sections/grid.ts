@@ -1,9 +1,10 @@
 /**
- * Grid-search section: the full-mode grids of the pipeline (ts/src/pipeline/grids.ts), configs x 5 folds
+ * Grid-search section: the full-mode grids of the pipeline's kind table (ts/src/pipeline/kinds.ts), configs x 5 folds
  * + the best refit, on the seed-size features; fits per second at 1 and 2 threads, ours vs scikit-learn
  * GridSearchCV over the peer that plays the same part (XGBoost for boosting, RandomForest for the forest).
  */
-import { plans } from '../../ts/src/pipeline/grids.js';
+import { gridSpec, KINDS } from '../../ts/src/pipeline/kinds.js';
+import { deriveSeed } from '../../ts/src/pipeline/seeds.js';
 import { type Failed, PY, pythonPeers, type Row, runJson } from '../lib.js';
 
 export interface GridEntry {
@@ -21,7 +22,8 @@ const PEERS: Record<string, { lib: string; fixed: (p: Record<string, unknown>) =
 export function gridSection(file: string, threads: number[], folds = 5): GridEntry[] {
   const out: GridEntry[] = [];
   const noPython = pythonPeers();
-  for (const plan of plans('full', 42)) {
+  for (const entry of KINDS) {
+    const plan = { name: entry.name, grid: gridSpec(entry, 'full', deriveSeed(42, `model:${entry.name}`)) };
     const peer = PEERS[plan.name];
     if (!peer) continue;
     for (const t of threads) {

@@ -9,8 +9,8 @@ import { fileURLToPath } from 'node:url';
 import { loadCsvDataset } from '../../ts/src/data/csv.js';
 import { MlError } from '../../ts/src/engine/errors.js';
 import { loadEngine } from '../../ts/src/engine/index.js';
-import { minPerClass, splitDataset } from '../../ts/src/pipeline/dataset.js';
-import { runPipeline } from '../../ts/src/pipeline/run.js';
+import { minPerClass, splitDataset } from '../../ts/src/pipeline/split.js';
+import { runPipeline } from '../../ts/src/pipeline/job.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const root = mkdtempSync(join(tmpdir(), 'mp-small-'));

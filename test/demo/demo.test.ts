@@ -15,7 +15,7 @@ import { after, before, describe, it } from 'node:test';
 import { SIZES } from '../../ts/src/data/synth.js';
 import { loadEngine, MlError } from '../../ts/src/engine/index.js';
 import { loadWasmWeb } from '../../ts/src/engine/wasm-web.js';
-import { runPipeline } from '../../ts/src/pipeline/run.js';
+import { runPipeline } from '../../ts/src/pipeline/job.js';
 import { browserUnavailable, launch, pageWithErrors } from '../helpers-browser.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));

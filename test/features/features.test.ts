@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Split } from '../../ts/src/data/schema.js';
-import { buildFeatures, featuresForPairs, imputed } from '../../ts/src/features/build.js';
+import { buildFeatures, featuresForPairs } from '../../ts/src/features/build.js';
+import { applyPreprocessing, fitPreprocessing } from '../../ts/src/pipeline/preprocess.js';
 import { auc } from '../data/auc.js';
 import { tinyDataset } from './tiny.js';
 
@@ -13,7 +14,7 @@ function halfSplit(n: number): Split {
 describe('feature pipeline', () => {
   it('builds train and test tables with the same columns, labels and Arrow views', () => {
     const ds = tinyDataset(60, 40, 3000, 1, 'genre');
-    const { train, test, fitted } = buildFeatures(ds, halfSplit(ds.interactions.n), { seed: 1 });
+    const { train, test } = buildFeatures(ds, halfSplit(ds.interactions.n), { seed: 1 });
     assert.equal(train.nRows + test.nRows, ds.interactions.n);
     assert.deepEqual(train.names, test.names);
     assert.ok(train.names.includes('genre_affinity') && train.names.includes('movie_viral_coefficient'));
@@ -23,7 +24,6 @@ describe('feature pipeline', () => {
     assert.equal(arrow.numRows, train.nRows);
     assert.equal(arrow.numCols, train.nFeatures + 1);
     assert.equal(arrow.getChild('user_like_rate')?.get(5), train.column(train.names.indexOf('user_like_rate'))[5]);
-    assert.equal(fitted.medians.length, train.nFeatures);
   });
 
   it('is deterministic for a seed', () => {
@@ -74,10 +74,15 @@ describe('feature pipeline', () => {
   });
 
   it('imputation fills NaN with the fitted medians only', () => {
-    const ds = tinyDataset(40, 30, 1500, 6, 'genre');
-    const { test, fitted } = buildFeatures(ds, halfSplit(ds.interactions.n), { seed: 6 });
-    const x = imputed(test, fitted.medians);
-    assert.ok(x.every((v) => !Number.isNaN(v)));
-    test.x.forEach((v, i) => !Number.isNaN(v) && assert.equal(x[i], v));
+    // Column-major, 3 rows x 3 features: medians (upper) 5, 2 and 0 (an all-missing column).
+    const train = Float32Array.from([1, NaN, 5, 9, 2, NaN, 2, 4, NaN, NaN, NaN, NaN]);
+    const steps = fitPreprocessing(['impute-median'], train, 4);
+    assert.deepEqual(Array.from(steps[0]!.medians), [5, 2, 0]);
+    const test = Float32Array.from([NaN, 7, NaN, 3, NaN, NaN]);
+    const x = applyPreprocessing(steps, test, 2);
+    assert.deepEqual(Array.from(x), [5, 7, 2, 3, 0, 0]);
+    assert.ok(Number.isNaN(test[0]), 'the input is not modified');
+    assert.equal(applyPreprocessing([], test, 2), test, 'no step: the matrix itself');
+    assert.throws(() => applyPreprocessing(steps, new Float32Array(4), 2), /fitted on 3 features, got 2/);
   });
 });

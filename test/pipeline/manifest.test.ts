@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { loadPipeline } from '../../ts/src/artifacts/pipeline.js';
 import { loadEngine } from '../../ts/src/engine/index.js';
-import { runPipeline } from '../../ts/src/pipeline/run.js';
+import { runPipeline } from '../../ts/src/pipeline/job.js';
 import { tinyDataset } from '../features/tiny.js';
 import { rejectsWith } from '../helpers.js';
 
@@ -43,12 +43,15 @@ const CASES: [string, (m: Json, dir: string) => void, string, ...string[]][] = [
   ['an empty manifest', (m) => Object.keys(m).forEach((k) => delete m[k]), 'DESERIALIZE', 'schema undefined'],
   ['the older schema', (m) => (m.schema = 'moviepref.artifacts/1'), 'DESERIALIZE', 're-create'],
   ['an unknown field', (m) => (m.extra = 1), 'DESERIALIZE', 'manifest.extra is not a known field'],
-  ['a removed feature', (m) => { m.features.names.pop(); m.features.medians.pop(); }, 'DESERIALIZE', 'expects', 'features but the manifest lists'],
+  ['a removed feature', (m) => { m.features.names.pop(); for (const x of m.models) for (const s of x.preprocessing) s.medians.pop(); }, 'DESERIALIZE', 'expects', 'features but the manifest lists'],
   ['a duplicated feature name', (m) => (m.features.names[1] = m.features.names[0]), 'DESERIALIZE', 'twice'],
   ['users n = 1e9', (m) => (m.tables.users.kinds.n.scalar = 1e9), 'DESERIALIZE', 'n = 1000000000', 'rows'],
   ['a wrong column type', (m) => (m.tables.users.kinds.id = { typed: 'Float64Array' }), 'DESERIALIZE', 'manifest.tables.users.kinds.id must be Int32Array'],
   ['a removed category level', (m) => m.tables.movies.kinds.budget.categorical.pop(), 'DESERIALIZE', 'budget', 'levels'],
-  ['a non-finite median', (m) => (m.features.medians[0] = null), 'DESERIALIZE', 'medians[0] must be a finite number'],
+  ['a non-finite median', (m) => (m.models[0].preprocessing[0].medians[0] = null), 'DESERIALIZE', 'manifest.models[0].preprocessing[0].medians[0] must be a finite number'],
+  ['medians for fewer features', (m) => m.models[0].preprocessing[0].medians.pop(), 'DESERIALIZE', 'manifest.models[0].preprocessing[0].medians has', 'values for'],
+  ['an unknown preprocessing step', (m) => (m.models[0].preprocessing[0].step = 'scale'), 'DESERIALIZE', 'manifest.models[0].preprocessing[0].step must be one of'],
+  ['medians left on the features (schema 2 layout)', (m) => (m.features.medians = []), 'DESERIALIZE', 'manifest.features.medians is not a known field'],
   ['an LR file under the GBT name (checksum stale)', (_m, d) => copyFileSync(join(d, 'models/logistic_regression.mpm'), join(d, 'models/gradient_boosting.mpm')), 'DESERIALIZE', 'gradient_boosting.mpm: checksum mismatch'],
   ['an LR file under the GBT name (checksum updated)', (m, d) => {
     copyFileSync(join(d, 'models/logistic_regression.mpm'), join(d, 'models/gradient_boosting.mpm'));

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, describe, it } from 'node:test';
 import { loadEngine } from '../../ts/src/engine/index.js';
-import { runPipeline } from '../../ts/src/pipeline/run.js';
+import { runPipeline } from '../../ts/src/pipeline/job.js';
 import { tinyDataset } from '../features/tiny.js';
 import { browserUnavailable, launch, pageWithErrors } from '../helpers-browser.js';
 

@@ -7,7 +7,7 @@ import { after, describe, it } from 'node:test';
 import { loadPipeline } from '../../ts/src/artifacts/pipeline.js';
 import { writeDirAtomic } from '../../ts/src/artifacts/atomic.js';
 import { loadEngine, MlError } from '../../ts/src/engine/index.js';
-import { runPipeline } from '../../ts/src/pipeline/run.js';
+import { runPipeline } from '../../ts/src/pipeline/job.js';
 import { tinyDataset } from '../features/tiny.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'mp-run-'));
@@ -49,7 +49,7 @@ describe('runPipeline (demo grids, in-memory data)', async () => {
   it('loadPipeline(dir).predict ranks movies with the same probabilities as the test evaluation', () => {
     const p = loadPipeline(out, { backend: 'wasm' });
     const trained = r.trained.find((m) => m.name === p.manifest.best_model)!;
-    const s = p.scoreInteractions(dataset);
+    const s = p.score(dataset);
     assert.equal(s.skipped, 0);
     // Test rows scored through the saved pipeline (all-training statistics) equal the run's test predictions.
     const testRows = new Map(Array.from(r.testRows).map((row, i) => [row, i]));
@@ -78,7 +78,7 @@ describe('runPipeline on a table larger than the search cap', async () => {
       assert.equal(m.search_rows, 1000);
       assert.ok(m.test.roc_auc > 0.8, `${m.name} ${m.test.roc_auc}`);
     }
-    const gbt = r.trained.find((m) => m.plan.kind === 'gbt')!;
+    const gbt = r.trained.find((m) => m.entry.kind === 'gbt')!;
     // The saved model is the refit with the best configuration's parameters.
     assert.deepEqual(gbt.model.info.params, gbt.grid.best_params);
   });

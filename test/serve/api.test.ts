@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { loadPipeline } from '../../ts/src/artifacts/pipeline.js';
 import { loadEngine, type MlError } from '../../ts/src/engine/index.js';
-import { runPipeline } from '../../ts/src/pipeline/run.js';
+import { runPipeline } from '../../ts/src/pipeline/job.js';
 import { buildServer } from '../../ts/src/serve/server.js';
 import { cli } from '../cli/cli.test.js';
 import { tinyDataset } from '../features/tiny.js';

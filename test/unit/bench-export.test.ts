@@ -7,9 +7,10 @@ import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { syntheticSource } from '../../bench/features-export.js';
 import { readMpData } from '../../bench/mpdata.js';
-import { buildFeatures } from '../../ts/src/features/build.js';
-import { prune, selectColumns } from '../../ts/src/features/select.js';
-import { loadDataset, splitDataset } from '../../ts/src/pipeline/dataset.js';
+import { loadDataset } from '../../ts/src/pipeline/dataset.js';
+import { prepareFeatures } from '../../ts/src/pipeline/features.js';
+import { deriveSeed } from '../../ts/src/pipeline/seeds.js';
+import { splitDataset } from '../../ts/src/pipeline/split.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -23,11 +24,8 @@ describe('bench feature export', () => {
     assert.ok(meta.bayes_auc > 0.6 && meta.bayes_auc < 1);
 
     const ds = await loadDataset(syntheticSource(3000, 7));
-    const split = splitDataset(ds, 'user-overlap', 0.2, 7);
-    const built = buildFeatures(ds, split, { seed: 7 });
-    const keep = prune(built.train).keep;
-    const train = selectColumns(built.train, keep);
-    const test = selectColumns(built.test, keep);
+    // fitPipeline's split and feature step for root seed 7.
+    const { train, test } = prepareFeatures(ds, splitDataset(ds, 'user-overlap', 0.2, deriveSeed(7, 'split')), 7);
 
     const d = readMpData(out);
     assert.deepEqual([d.nTrain, d.nTest, d.k], [train.nRows, test.nRows, train.nFeatures]);

@@ -1,4 +1,5 @@
 /** The demo page (UI thread): controls, live progress, results, per-user recommendations, model files. */
+import { kindEntry } from '../src/pipeline/kinds.js';
 import { barChart, COLORS, confusionChart, label, rocChart, type Series } from './charts.js';
 import type { LoadedModel, ModelResult, Preset, Reply, Request, Results } from './protocol.js';
 
@@ -136,7 +137,7 @@ function renderModels(r: Results): void {
           'div',
           { className: 'pair' },
           confusionChart(c, COLORS[m.name] ?? '#444'),
-          h('h4', {}, m.kind === 'logistic' ? 'Top 10 features (|standardized coefficient|)' : 'Top 10 features (gain)'),
+          h('h4', {}, `Top 10 features (${kindEntry(m.kind).importance.label})`),
           barChart(m.importance, COLORS[m.name] ?? '#444', `Top features: ${label(m.name)}`),
         ),
       );

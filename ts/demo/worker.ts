@@ -1,20 +1,16 @@
 /**
- * The demo's engine worker: loads the wasm engine, generates the synthetic dataset, builds features,
- * trains LR/RF/GBDT (the same pipeline pieces as `moviepref run`) and answers per-user ranking and
- * model-file requests. The engine is synchronous, so it must run here, never on the page's thread.
+ * The demo's engine worker: loads the wasm engine, generates the synthetic dataset and fits it with the
+ * pipeline core (fitPipeline: the same split, features, kinds and seeds as `moviepref run`), then
+ * answers per-user ranking (FittedPipeline.recommend) and model-file requests. The engine is
+ * synchronous, so it must run here, never on the page's thread.
  */
 import { maskToNames } from '../src/data/genres.js';
-import type { Dataset } from '../src/data/schema.js';
-import { splitUserOverlap } from '../src/data/split.js';
 import { generateDataset, SIZES } from '../src/data/synth.js';
 import { loadWasmWeb } from '../src/engine/wasm-web.js';
-import type { Engine, Model } from '../src/engine/types.js';
-import { buildFeatures, type FittedFeatures, featuresInContext, restrict, servingContext } from '../src/features/build.js';
-import type { Context } from '../src/features/context.js';
-import { prune, selectColumns } from '../src/features/select.js';
-import type { FeatureTable } from '../src/features/table.js';
+import type { Engine } from '../src/engine/types.js';
 import { curves } from '../src/pipeline/evaluate.js';
-import { trainAll } from '../src/pipeline/train.js';
+import { type FitResult, fitPipeline } from '../src/pipeline/fit.js';
+import { KINDS } from '../src/pipeline/kinds.js';
 import type { LoadedModel, ModelResult, Preset, Reply, Request, Results, UserOption } from './protocol.js';
 
 /** A dedicated worker's global scope has Worker's postMessage/onmessage shape. */
@@ -25,15 +21,8 @@ const TEST_FRACTION = 0.2; // the CLI's default (--test-fraction)
 const ROC_POINTS = 120;
 
 interface State {
-  ds: Dataset;
-  fitted: FittedFeatures;
-  ctx: Context;
-  test: FeatureTable;
-  userOf: Map<number, number>;
-  /** Movie rows each user (dense row) interacted with, in train or test. */
-  seen: Set<number>[];
-  models: Map<string, Model>;
-  /** The day the recommendations are made: the last day of the data. */
+  pipeline: FitResult;
+  /** The moment the recommendations are made: the last day of the data, unix seconds. */
   today: number;
   preset: Preset;
   seed: number;
@@ -49,15 +38,6 @@ function startEngine(): Promise<Engine> {
   return e;
 }
 
-/** NaN -> fitted median, column-major (logistic regression cannot take missing values). */
-function impute(x: Float32Array, nRows: number, medians: Float32Array): Float32Array {
-  const out = Float32Array.from(x);
-  for (let j = 0; j < medians.length; j++) {
-    for (let i = j * nRows; i < (j + 1) * nRows; i++) if (Number.isNaN(out[i])) out[i] = medians[j] as number;
-  }
-  return out;
-}
-
 const rocPoints = (curve: { fpr: number; tpr: number }[]): [number, number][] => {
   const step = Math.max(1, Math.ceil(curve.length / ROC_POINTS));
   return curve.filter((_, i) => i % step === 0 || i === curve.length - 1).map((c) => [c.fpr, c.tpr]);
@@ -68,29 +48,16 @@ const top10 = (names: string[], values: number[]) =>
 
 async function train(preset: Preset, seed: number): Promise<Results> {
   const eng = await (engine ??= startEngine());
-  const steps = 4 + 2 * 3;
+  const steps = 4 + 2 * KINDS.length;
   let step = 0;
   const t0 = performance.now();
   const progress = (message: string) => post({ type: 'progress', message, step: ++step, steps, ms: performance.now() - t0 });
 
   const ds = generateDataset({ ...SIZES[preset], seed });
-  let liked = 0;
-  for (let i = 0; i < ds.interactions.n; i++) liked += ds.interactions.liked[i] as number;
   progress(`data: ${ds.users.n} users, ${ds.movies.n} movies, ${ds.interactions.n} interactions (seed ${seed})`);
   const tData = performance.now();
-
-  const split = splitUserOverlap(ds, { testFraction: TEST_FRACTION, seed });
-  progress(`split: ${split.train.length} train / ${split.test.length} test (every test user also has training rows)`);
-  const built = buildFeatures(ds, split, { seed });
-  const keep = prune(built.train).keep;
-  const trainT = selectColumns(built.train, keep);
-  const test = selectColumns(built.test, keep);
-  const fitted = restrict(built.fitted, keep);
-  progress(`features: ${keep.length} of ${built.train.nFeatures} kept after correlation pruning`);
-  const tFeatures = performance.now();
-
-  const trained = await trainAll(eng, trainT, test, fitted, { mode: preset, seed, onProgress: progress });
-  const tTrain = performance.now();
+  const pipeline = await fitPipeline(ds, { mode: preset, seed, split: 'user-overlap', testFraction: TEST_FRACTION, engine: eng, onProgress: progress });
+  const { report, trained, test } = pipeline.training;
 
   const bayes = test.pTrue
     ? (() => {
@@ -103,73 +70,64 @@ async function train(preset: Preset, seed: number): Promise<Results> {
     const cfg = m.grid.configs[m.grid.best_index];
     return {
       name: m.name,
-      kind: m.plan.kind,
+      kind: m.entry.kind,
       metrics: m.evaluation.metrics,
       cvAuc: cfg?.metrics.roc_auc?.mean ?? null,
       bestParams: m.grid.best_params,
       roc: rocPoints(m.evaluation.curve),
-      importance: top10(trainT.names, m.importance),
+      importance: top10(test.names, m.importance),
       seconds: m.searchSeconds,
     };
   });
   const best = [...models].sort((a, b) => b.metrics.roc_auc - a.metrics.roc_auc)[0]!.name;
 
-  const seen = Array.from({ length: ds.users.n }, () => new Set<number>());
-  const counts = new Uint32Array(ds.users.n);
+  const counts = new Map<number, number>();
   let today = 0;
   for (let r = 0; r < ds.interactions.n; r++) {
-    const u = built.index.userRow[r] as number;
-    seen[u]!.add(built.index.movieRow[r] as number);
-    counts[u]! += 1;
+    const id = ds.interactions.user[r] as number;
+    counts.set(id, (counts.get(id) ?? 0) + 1);
     today = Math.max(today, Math.floor((ds.interactions.timestamp[r] as number) / 86400));
   }
-  const users: UserOption[] = Array.from(ds.users.id, (id, u) => ({ id, interactions: counts[u] as number }))
-    .filter((o) => o.interactions > 0)
-    .sort((a, b) => b.interactions - a.interactions || a.id - b.id);
+  const users: UserOption[] = [...counts].map(([id, interactions]) => ({ id, interactions })).sort((a, b) => b.interactions - a.interactions || a.id - b.id);
 
-  state = { ds, fitted, ctx: servingContext(ds, fitted), test, userOf: built.index.userOf, seen, models: new Map(trained.map((m) => [m.name, m.model])), today, preset, seed };
+  state = { pipeline, today: today * 86400, preset, seed };
   progress(`done: best test AUC ${models.find((m) => m.name === best)!.metrics.roc_auc.toFixed(4)} (${best})`);
+  const t = report.timings;
+  const ms = (k: string) => (t[k] ?? 0) * 1000;
   return {
     preset,
     seed,
-    dataset: { users: ds.users.n, movies: ds.movies.n, interactions: ds.interactions.n, likeRate: liked / Math.max(1, ds.interactions.n) },
-    split: { train: split.train.length, test: split.test.length },
-    features: { catalogue: built.train.nFeatures, kept: keep.length },
+    dataset: { users: ds.users.n, movies: ds.movies.n, interactions: ds.interactions.n, likeRate: report.dataset.like_rate },
+    split: { train: report.split.train, test: report.split.test },
+    features: { catalogue: report.features.catalogue, kept: report.features.kept },
     bayes,
     models,
     best,
     users,
-    timings: { data: tData - t0, features: tFeatures - tData, training: tTrain - tFeatures, total: performance.now() - t0 },
+    timings: { data: tData - t0, features: ms('split') + ms('features') + ms('selection'), training: ms('training'), total: performance.now() - t0 },
   };
 }
 
 function recommend(userId: number, hour: number, modelName: string): Reply {
   if (!state) throw new Error('train the models first');
-  const s = state;
-  const u = s.userOf.get(userId);
-  if (u === undefined) throw new Error(`unknown user ${userId}`);
-  if (!s.models.has(modelName)) throw new Error(`no model named ${modelName}`);
-  const candidates: number[] = [];
-  for (let m = 0; m < s.ds.movies.n; m++) if (!s.seen[u]!.has(m)) candidates.push(m);
-  const pairs = candidates.map((m) => ({ u, m, day: s.today, hour, device: -1 }));
-  const x = featuresInContext(s.ctx, s.fitted.defs, pairs);
-  const p: Record<string, Float32Array> = {};
-  for (const [name, model] of s.models) {
-    const xm = model.info.kind === 'logistic' ? impute(x, pairs.length, s.fitted.medians) : x;
-    p[name] = pairs.length ? model.predict({ x: xm, nRows: pairs.length }) : new Float32Array(0);
-  }
-  const ranking = p[modelName]!;
-  const order = candidates.map((_, i) => i).sort((a, b) => (ranking[b] as number) - (ranking[a] as number) || (candidates[a] as number) - (candidates[b] as number));
-  const { movies, users, genres, interactions } = s.ds;
-  const items = order.slice(0, 10).map((i) => {
-    const m = candidates[i] as number;
+  const { pipeline, today } = state;
+  if (!pipeline.hasUser(userId)) throw new Error(`unknown user ${userId}`);
+  const candidates = pipeline.unseenMovies(userId);
+  const ask = (model: string) => pipeline.recommend({ userId, movieIds: candidates, timestamp: today, hour, model }).predictions;
+  const ranking = ask(modelName);
+  const p = new Map(pipeline.models.map((m) => [m.name, new Map(ask(m.name).map((x) => [x.movieId, x.probability]))]));
+  const ds = pipeline.dataset;
+  const { movies, users, genres, interactions } = ds;
+  const row = new Map(Array.from(movies.id, (id, i) => [id, i]));
+  const items = ranking.slice(0, 10).map((r) => {
+    const m = row.get(r.movieId)!;
     return {
-      movieId: movies.id[m] as number,
-      title: movies.title[m] ?? '',
+      movieId: r.movieId,
+      title: r.title,
       genres: maskToNames(movies.genres[m] as number, genres),
       year: movies.releaseYear[m] as number,
       imdb: movies.imdbRating[m] as number,
-      p: Object.fromEntries(Object.entries(p).map(([k, v]) => [k, v[i] as number])),
+      p: Object.fromEntries([...p].map(([name, byMovie]) => [name, byMovie.get(r.movieId) as number])),
     };
   });
   let liked = 0;
@@ -179,6 +137,7 @@ function recommend(userId: number, hour: number, modelName: string): Reply {
     ratings++;
     liked += interactions.liked[r] as number;
   }
+  const u = users.id.indexOf(userId);
   const cat = (c: { codes: Int32Array; levels: string[] }) => c.levels[c.codes[u] as number] ?? '?';
   const user = {
     id: userId,
@@ -186,7 +145,7 @@ function recommend(userId: number, hour: number, modelName: string): Reply {
     gender: cat(users.gender),
     subscription: cat(users.subscription),
     favorites: maskToNames(users.favoriteGenres[u] as number, genres),
-    seen: s.seen[u]!.size,
+    seen: movies.n - candidates.length,
     ratings,
     liked,
   };
@@ -198,11 +157,13 @@ async function loadModel(name: string, bytes: ArrayBuffer): Promise<LoadedModel>
   const model = eng.modelFromBytes(new Uint8Array(bytes));
   const info = model.info;
   if (!state) return { name, info, test: null, note: 'Train the models to score this one on the current test set.' };
-  const t = state.test;
+  const t = state.pipeline.training.test;
   if (info.n_features !== t.nFeatures) {
     return { name, info, test: null, note: `It takes ${info.n_features} features; the current feature table has ${t.nFeatures}, so it was exported from a different dataset or configuration.` };
   }
-  const x = info.kind === 'logistic' ? impute(t.x, t.nRows, state.fitted.medians) : t.x;
+  // The uploaded model gets the preprocessing fitted for the model of its kind in this run.
+  const same = state.pipeline.models.find((m) => m.kind === info.kind);
+  const x = same ? state.pipeline.modelInput(same.name, t.x, t.nRows) : t.x;
   const p = model.predict({ x, nRows: t.nRows });
   const m = eng.metrics(t.y, p);
   return {

@@ -5,11 +5,15 @@
  */
 import type { Movies, Users } from '../data/schema.js';
 import { MlError } from '../engine/errors.js';
+import { KINDS } from '../pipeline/kinds.js';
 import { type ColumnKind, type ColumnsMeta, columnsMeta, type TypedName } from './columns.js';
 import { arr, type Infer, json, num, obj, oneOf, record, str, tuple } from './shape.js';
 
-/** Version 2 added `files` (a sha256 per file); version 1 folders must be re-created. */
-export const ARTIFACTS_SCHEMA = 'moviepref.artifacts/2';
+/**
+ * Version 2 added `files` (a sha256 per file); version 3 moved the imputation medians from the features
+ * to the model that needs them (`models[].preprocessing`). Older folders must be re-created.
+ */
+export const ARTIFACTS_SCHEMA = 'moviepref.artifacts/3';
 
 const name = str({ max: 64, pattern: /^[A-Za-z0-9_-]+$/ });
 /** A relative path inside the folder: plain segments, no `.`/`..`, no leading slash. */
@@ -19,10 +23,12 @@ const count = num({ min: 0, max: 2 ** 32, integer: true });
 
 export const savedModel = obj({
   name,
-  kind: oneOf('logistic', 'forest', 'gbt'),
+  kind: oneOf(...KINDS.map((k) => k.kind)),
   file: relPath,
   params: record(json),
   test_metrics: record(json),
+  /** The model's fitted preprocessing, applied before it predicts (pipeline/preprocess.ts). */
+  preprocessing: arr(obj({ step: oneOf('impute-median'), medians: arr(num(), { max: 10_000 }) }), { max: 8 }),
 });
 export type SavedModel = Infer<typeof savedModel>;
 
@@ -39,7 +45,6 @@ const manifestShape = obj({
   }),
   features: obj({
     names: arr(str({ max: 100 }), { min: 1, max: 10_000 }),
-    medians: arr(num(), { max: 10_000 }),
     recentFrom: num(),
     windowDays: num({ min: 0 }),
     /** `table.field` -> [offset, length] in features/stats.bin (float64 units). */
@@ -108,7 +113,11 @@ export function parseManifest(text: string, path: string): Manifest {
   const f = m.features;
   const dupFeature = duplicate(f.names);
   if (dupFeature !== undefined) bad('manifest.features.names', `lists ${JSON.stringify(dupFeature)} twice`);
-  if (f.medians.length !== f.names.length) bad('manifest.features.medians', `has ${f.medians.length} values for ${f.names.length} features`);
+  m.models.forEach((x, i) =>
+    x.preprocessing.forEach((s, k) => {
+      if (s.medians.length !== f.names.length) bad(`manifest.models[${i}].preprocessing[${k}].medians`, `has ${s.medians.length} values for ${f.names.length} features`);
+    }),
+  );
   checkLayout(m.tables.users, USERS, 'manifest.tables.users', bad);
   checkLayout(m.tables.movies, MOVIES, 'manifest.tables.movies', bad);
   const dupModel = duplicate(m.models.map((x) => x.name));

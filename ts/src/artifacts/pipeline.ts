@@ -1,9 +1,10 @@
 /**
- * The saved pipeline: models + fitted features + the users/movies tables they need, in one directory
- * written atomically. `loadPipeline(dir).predict(...)` ranks candidate movies for a user from any Node app.
+ * Artifacts I/O of a FittedPipeline (pipeline/serving.ts): models + fitted features + the users/movies
+ * tables they need, in one directory written atomically; loading rebuilds the same FittedPipeline class
+ * fitPipeline returns. `loadPipeline(dir).predict(...)` ranks candidate movies for a user from any Node app.
  *
- *   manifest.json          schema, versions, feature names, models and their test metrics, best model,
- *                          and a sha256 of every other file (manifest.ts)
+ *   manifest.json          schema, versions, feature names, models (kind, parameters, fitted preprocessing,
+ *                          test metrics), best model, and a sha256 of every other file (manifest.ts)
  *   models/<name>.mpm      engine model files (versioned, checksummed)
  *   features/stats.bin     fitted statistics (float64, offsets in manifest.features.stats)
  *   data/users.arrow, data/movies.arrow   Arrow IPC tables (+ levels in the manifest)
@@ -19,14 +20,14 @@ import { type Engine, loadEngine, MlError, type Model } from '../engine/index.js
 import { accumulate, buildIndex, type Cross, type Sums, type SumsPair } from '../features/aggregates.js';
 import type { FittedFeatures } from '../features/build.js';
 import { featureCatalogue } from '../features/columns.js';
+import { kindEntry } from '../pipeline/kinds.js';
+import { FittedPipeline } from '../pipeline/serving.js';
 import { type Files, writeDirAtomic } from './atomic.js';
 import { decodeColumns, encodeColumns } from './columns.js';
 import { ARTIFACTS_SCHEMA, DATA_FILES, type Manifest, parseManifest, type SavedModel } from './manifest.js';
-import { Pipeline } from './serving.js';
 import { resolveInside } from './target.js';
 
 export { ARTIFACTS_SCHEMA, type Manifest, type SavedModel } from './manifest.js';
-export { Pipeline, type PredictRequest, type Prediction, type Recommendation } from './serving.js';
 
 const sha256 = (data: Uint8Array | string) => createHash('sha256').update(data).digest('hex');
 
@@ -67,47 +68,43 @@ function unpackStats(bin: Uint8Array, index: Record<string, readonly [number, nu
   return { users: out.users as unknown as Sums, movies: out.movies as unknown as Sums, cross: out.cross as unknown as Cross };
 }
 
-export interface SaveInput {
+export interface SaveOptions {
   dir: string;
-  engine: Engine;
-  dataset: Dataset;
-  fitted: FittedFeatures;
-  models: { name: string; model: Model; test_metrics: Record<string, unknown> }[];
-  bestModel: string;
-  config: Record<string, unknown>;
   /** Extra files (reports), relative path -> content. */
   extra?: Files;
   /** Folders the run read from: the artifacts folder may not be one of them nor contain one. */
   inputs?: readonly string[];
 }
 
-export function savePipeline(s: SaveInput): Manifest {
-  const files: Files = new Map(s.extra ?? []);
-  const stats = packStats(s.fitted.stats);
-  const users = encodeColumns(s.dataset.users as unknown as Record<string, unknown>);
-  const movies = encodeColumns(s.dataset.movies as unknown as Record<string, unknown>);
+/** Writes `p` into `o.dir` atomically; returns the manifest written. */
+export function savePipeline(p: FittedPipeline, o: SaveOptions): Manifest {
+  const files: Files = new Map(o.extra ?? []);
+  const ds = p.dataset;
+  const stats = packStats(p.fitted.stats);
+  const users = encodeColumns(ds.users as unknown as Record<string, unknown>);
+  const movies = encodeColumns(ds.movies as unknown as Record<string, unknown>);
   files.set(DATA_FILES.stats, stats.bin);
   files.set(DATA_FILES.users, users.ipc);
   files.set(DATA_FILES.movies, movies.ipc);
-  const saved: SavedModel[] = s.models.map(({ name, model, test_metrics }) => {
+  const saved: SavedModel[] = p.models.map(({ name, model, test_metrics, preprocessing }) => {
     const file = `models/${name}.mpm`;
     files.set(file, model.toBytes());
-    return { name, kind: model.info.kind, file, params: model.info.params, test_metrics };
+    return { name, kind: model.info.kind, file, params: model.info.params, test_metrics, preprocessing: preprocessing.map((s) => ({ step: s.step, medians: Array.from(s.medians) })) };
   });
   const manifest: Manifest = {
     schema: ARTIFACTS_SCHEMA,
-    created: new Date().toISOString(),
-    engine_version: s.engine.info().version,
-    config: s.config,
-    dataset: { source: s.dataset.source, genres: s.dataset.genres, device_levels: s.dataset.interactions.device.levels, meta: s.dataset.meta },
-    features: { names: s.fitted.names, medians: Array.from(s.fitted.medians), recentFrom: s.fitted.recentFrom, windowDays: s.fitted.windowDays, stats: stats.index },
+    created: p.created,
+    engine_version: p.engineVersion,
+    config: p.config,
+    dataset: { source: ds.source, genres: ds.genres, device_levels: ds.interactions.device.levels, meta: ds.meta },
+    features: { names: p.fitted.names, recentFrom: p.fitted.recentFrom, windowDays: p.fitted.windowDays, stats: stats.index },
     tables: { users: users.meta, movies: movies.meta },
     models: saved,
-    best_model: s.bestModel,
+    best_model: p.bestModel,
     files: Object.fromEntries([...files].map(([rel, data]) => [rel, sha256(data)])),
   };
   files.set('manifest.json', `${JSON.stringify(manifest, null, 2)}\n`);
-  writeDirAtomic(s.dir, files, { inputs: s.inputs });
+  writeDirAtomic(o.dir, files, { inputs: o.inputs });
   return manifest;
 }
 
@@ -137,8 +134,10 @@ function loadModel(engine: Engine, entry: SavedModel, bytes: Uint8Array, nFeatur
   return model;
 }
 
+export type LoadedPipeline = FittedPipeline & { readonly manifest: Manifest };
+
 /** Reads the artifacts folder `dir`, trusting nothing in it (see the header). */
-export function loadPipeline(dir: string, opts: { backend?: string } = {}): Pipeline {
+export function loadPipeline(dir: string, opts: { backend?: string } = {}): LoadedPipeline {
   const path = join(dir, 'manifest.json');
   if (!existsSync(path)) throw new MlError('IO', `${dir} is not a moviepref artifacts directory (no manifest.json)`);
   const readRaw = (file: string) => {
@@ -182,9 +181,16 @@ export function loadPipeline(dir: string, opts: { backend?: string } = {}): Pipe
     stats: unpackStats(bytes.get(DATA_FILES.stats)!, manifest.features.stats, shapes),
     recentFrom: manifest.features.recentFrom,
     windowDays: manifest.features.windowDays,
-    medians: Float32Array.from(manifest.features.medians),
   };
   const engine = loadEngine(opts.backend);
-  const models = new Map(manifest.models.map((e) => [e.name, loadModel(engine, e, bytes.get(e.file)!, names.length, join(dir, e.file))]));
-  return new Pipeline(manifest, dataset, fitted, engine, models);
+  const models = manifest.models.map((e) => ({
+    name: e.name,
+    kind: kindEntry(e.kind).kind,
+    params: e.params,
+    test_metrics: e.test_metrics,
+    model: loadModel(engine, e, bytes.get(e.file)!, names.length, join(dir, e.file)),
+    preprocessing: e.preprocessing.map((s) => ({ step: s.step, medians: Float32Array.from(s.medians) })),
+  }));
+  const pipeline = new FittedPipeline({ dataset, fitted, engine, models, bestModel: manifest.best_model, config: manifest.config, created: manifest.created, engineVersion: manifest.engine_version });
+  return Object.assign(pipeline, { manifest });
 }

@@ -2,7 +2,7 @@
 import { SIZES } from '../data/synth.js';
 import { MlError } from '../engine/errors.js';
 import type { DataSource } from '../pipeline/dataset.js';
-import type { Mode } from '../pipeline/grids.js';
+import type { Mode } from '../pipeline/kinds.js';
 import type { DataOptions } from './options.js';
 
 function count(name: string, v: number | undefined, fallback: number): number {

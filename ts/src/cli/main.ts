@@ -3,7 +3,7 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { commands } from '../commands/index.js';
-import { EXIT_USAGE } from './run.js';
+import { EXIT_USAGE } from './command.js';
 
 export function buildCli(argv: string[]) {
   return yargs(argv)

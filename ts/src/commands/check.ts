@@ -1,7 +1,7 @@
 /** `moviepref check`: the engine self-check on every available backend (or the one forced). */
 import type { CommandModule } from 'yargs';
 import { type GlobalOptions, withGlobals, withSeed } from '../cli/options.js';
-import { log, runCommand } from '../cli/run.js';
+import { log, runCommand } from '../cli/command.js';
 import { type Engine, loadEngine, MlError } from '../engine/index.js';
 import { type CheckResult, runCheck } from '../pipeline/check.js';
 

@@ -3,7 +3,7 @@ import type { CommandModule } from 'yargs';
 import { loadPipeline } from '../artifacts/pipeline.js';
 import { checkSeed, dataSource } from '../cli/data.js';
 import { type DataOptions, type GlobalOptions, withData, withGlobals, withModelDir } from '../cli/options.js';
-import { runCommand } from '../cli/run.js';
+import { runCommand } from '../cli/command.js';
 import { MlError } from '../engine/errors.js';
 import { loadDataset } from '../pipeline/dataset.js';
 import { evaluate } from '../pipeline/evaluate.js';
@@ -24,8 +24,8 @@ export const evaluateCommand: CommandModule<object, Args> = {
       async () => {
         const pipeline = loadPipeline(argv.model, { backend: argv.backend });
         const ds = await loadDataset(dataSource(argv, argv.mode, checkSeed(argv.seed)));
-        const models = pipeline.manifest.models.map((m) => {
-          const s = pipeline.scoreInteractions(ds, m.name);
+        const models = pipeline.models.map((m) => {
+          const s = pipeline.score(ds, m.name);
           if (s.y.length === 0) throw new MlError('INVALID_DATA', `none of the ${ds.interactions.n} interactions has a user and movie known to ${argv.model}`);
           const e = evaluate(pipeline.engine, s.y, s.p);
           return { name: m.name, scored: s.y.length, skipped_unknown: s.skipped, metrics: e.metrics };

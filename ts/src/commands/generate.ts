@@ -11,9 +11,9 @@ import { writeCsvDataset } from '../data/csv.js';
 import { generateDataset } from '../data/synth.js';
 import { checkSeed, dataSource } from '../cli/data.js';
 import { type GlobalOptions, withGlobals, withOut, withSeed } from '../cli/options.js';
-import { runCommand } from '../cli/run.js';
+import { runCommand } from '../cli/command.js';
 import { MlError } from '../engine/errors.js';
-import type { Mode } from '../pipeline/grids.js';
+import type { Mode } from '../pipeline/kinds.js';
 
 type Args = GlobalOptions & { mode: Mode; seed: number; out: string; users?: number; movies?: number; interactions?: number };
 

@@ -1,7 +1,7 @@
 /** `moviepref info`: which engine backends load here, their versions and model formats. */
 import type { CommandModule } from 'yargs';
 import { type GlobalOptions, withGlobals } from '../cli/options.js';
-import { runCommand } from '../cli/run.js';
+import { runCommand } from '../cli/command.js';
 import { loadEngine } from '../engine/index.js';
 import type { Backend, EngineInfo } from '../engine/index.js';
 

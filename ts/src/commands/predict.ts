@@ -1,9 +1,9 @@
 /** `moviepref predict`: a user + candidate movies -> movies ranked by P(like), from saved artifacts. */
 import type { CommandModule } from 'yargs';
-import { loadPipeline, type Prediction } from '../artifacts/pipeline.js';
-import { checkRequestNumber, REQUEST_LIMITS } from '../artifacts/serving.js';
+import { loadPipeline } from '../artifacts/pipeline.js';
+import { checkRequestNumber, type Prediction, REQUEST_LIMITS } from '../pipeline/serving.js';
 import { type GlobalOptions, withGlobals, withModelDir } from '../cli/options.js';
-import { runCommand } from '../cli/run.js';
+import { runCommand } from '../cli/command.js';
 import { MlError } from '../engine/errors.js';
 
 type Args = GlobalOptions & { model: string; user: number; movies?: string; top: number; threshold: number; 'model-name'?: string; hour?: number; device?: string; timestamp?: number };
@@ -41,7 +41,7 @@ export const predictCommand: CommandModule<object, Args> = {
         if (argv.hour !== undefined) checkRequestNumber('--hour', argv.hour, REQUEST_LIMITS.hour);
         const p = loadPipeline(argv.model, { backend: argv.backend });
         const ranked = p.predict({ userId: argv.user, movieIds: argv.movies ? parseIds(argv.movies) : undefined, threshold: argv.threshold, model: argv['model-name'], hour: argv.hour, device: argv.device, timestamp: argv.timestamp });
-        return { user: argv.user, model: argv['model-name'] ?? p.manifest.best_model, threshold: argv.threshold, predictions: argv.top ? ranked.slice(0, argv.top) : ranked };
+        return { user: argv.user, model: argv['model-name'] ?? p.bestModel, threshold: argv.threshold, predictions: argv.top ? ranked.slice(0, argv.top) : ranked };
       },
       (r: { user: number; model: string; predictions: Prediction[] }) =>
         [`user ${r.user}, model ${r.model}`, ...r.predictions.map((x, i) => `${String(i + 1).padStart(3)}. [${x.liked ? 'like' : '    '}] ${x.probability.toFixed(4)}  ${x.movieId}  ${x.title}`)].join('\n'),

@@ -3,12 +3,12 @@ import type { Argv, CommandModule } from 'yargs';
 import { checkFraction, checkSeed, dataSource } from '../cli/data.js';
 import { type DataOptions, type GlobalOptions, type SplitOptions, withData, withGlobals, withOut, withSeed, withSplit } from '../cli/options.js';
 import { Progress } from '../cli/progress.js';
-import { runCommand } from '../cli/run.js';
+import { runCommand } from '../cli/command.js';
 import { loadEngine } from '../engine/index.js';
-import type { Mode } from '../pipeline/grids.js';
-import { runPipeline } from '../pipeline/run.js';
-import { demoPredictions, type DemoUser } from './demo.js';
-import { renderRun, type RunSummary, summarizeRun } from './run-render.js';
+import type { Mode } from '../pipeline/kinds.js';
+import { runPipeline } from '../pipeline/job.js';
+import { demoPredictions, type DemoUser } from '../cli/demo-prompt.js';
+import { renderRun, type RunSummary, summarizeRun } from '../cli/run-summary.js';
 
 type Args = GlobalOptions & DataOptions & SplitOptions & { mode: Mode; seed: number; out: string };
 
@@ -32,7 +32,7 @@ async function handler(argv: Args): Promise<void> {
         progress.step(`artifacts written to ${argv.out}`);
         const summary = summarizeRun(r.report, argv.out);
         if (argv.mode !== 'demo') return summary;
-        return { ...summary, demo: await demoPredictions(argv.out, r.dataset, seed, argv.backend, !argv.json) };
+        return { ...summary, demo: await demoPredictions(r.pipeline, seed, !argv.json) };
       } finally {
         progress.done();
       }

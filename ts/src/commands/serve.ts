@@ -2,7 +2,7 @@
 import type { CommandModule } from 'yargs';
 import { loadPipeline } from '../artifacts/pipeline.js';
 import { type GlobalOptions, withGlobals, withModelDir } from '../cli/options.js';
-import { EXIT_FAILURE, EXIT_USAGE, log } from '../cli/run.js';
+import { EXIT_FAILURE, EXIT_USAGE, log } from '../cli/command.js';
 import { MlError, toMlError } from '../engine/errors.js';
 import { buildServer } from '../serve/server.js';
 

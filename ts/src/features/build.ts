@@ -24,8 +24,6 @@ export interface FittedFeatures {
   stats: SumsPair;
   recentFrom: number;
   windowDays: number;
-  /** Per-feature median over the training table (imputation for models that cannot take NaN). */
-  medians: Float32Array;
 }
 
 export interface BuiltFeatures {
@@ -71,15 +69,6 @@ function table(ds: Dataset, names: string[], rows: Uint32Array, x: Float32Array)
   return new FeatureTable(names, rows.length, x, y, rows, pTrue);
 }
 
-function medians(t: FeatureTable): Float32Array {
-  const out = new Float32Array(t.nFeatures);
-  for (let j = 0; j < t.nFeatures; j++) {
-    const v = Float32Array.from(t.column(j).filter((a) => !Number.isNaN(a))).sort();
-    out[j] = v.length ? (v[v.length >> 1] as number) : 0;
-  }
-  return out;
-}
-
 export function buildFeatures(ds: Dataset, split: Split, opts: FeatureOptions): BuiltFeatures {
   const folds = opts.oofFolds ?? 5;
   if (!Number.isInteger(folds) || folds < 2) throw new MlError('INVALID_ARGUMENT', `oofFolds must be an integer >= 2, got ${folds}`);
@@ -117,7 +106,7 @@ export function buildFeatures(ds: Dataset, split: Split, opts: FeatureOptions): 
   fill(full, defs, idx, split.test, Uint32Array.from({ length: split.test.length }, (_, i) => i), xTest, split.test.length);
   const test = table(ds, names, split.test, xTest);
 
-  return { train, test, index: idx, fitted: { names, defs, stats: total, recentFrom, windowDays, medians: medians(train) } };
+  return { train, test, index: idx, fitted: { names, defs, stats: total, recentFrom, windowDays } };
 }
 
 /** Features for arbitrary (user, movie, moment) pairs with the fitted (all-training-rows) statistics. */
@@ -146,16 +135,5 @@ export function restrict(f: FittedFeatures, keep: number[]): FittedFeatures {
     ...f,
     names: keep.map((j) => f.names[j] as string),
     defs: keep.map((j) => f.defs[j] as FeatureDef),
-    medians: Float32Array.from(keep, (j) => f.medians[j] as number),
   };
-}
-
-/** A copy of the table's features with NaN replaced by the fitted medians (for logistic regression). */
-export function imputed(t: FeatureTable, med: Float32Array): Float32Array {
-  const x = Float32Array.from(t.x);
-  for (let j = 0; j < t.nFeatures; j++) {
-    const m = med[j] as number;
-    for (let i = j * t.nRows; i < (j + 1) * t.nRows; i++) if (Number.isNaN(x[i])) x[i] = m;
-  }
-  return x;
 }

@@ -1,4 +1,5 @@
 /** report.html: one self-contained page (inline CSS + SVG, no scripts) rendered from report.json. */
+import { kindEntry } from '../pipeline/kinds.js';
 import { barChart, confusionChart, esc, lineChart, type Series } from './svg.js';
 import type { RunReport } from './types.js';
 
@@ -28,7 +29,7 @@ function modelSections(r: RunReport): string {
   return r.models
     .map((m) => `<h3>${esc(m.name)}${m.name === r.best_model ? ' (best)' : ''}</h3><p>best parameters: <code>${esc(JSON.stringify(m.best_params))}</code></p>` +
       `<div class="row">${confusionChart('confusion at threshold 0.5', m.test.confusion)}` +
-      `${barChart(`${m.name}: ${m.kind === 'logistic' ? '|standardized coefficient|' : 'gain'} importance (top 15)`, m.importance)}` +
+      `${barChart(`${m.name}: ${kindEntry(m.kind).importance.label} importance (top 15)`, m.importance)}` +
       `${barChart(`${m.name}: permutation importance (test AUC drop)`, m.permutation)}</div>`)
     .join('');
 }

@@ -3,7 +3,7 @@
  * Every number is bounded (ids and timestamps by REQUEST_LIMITS, shared with the CLI), every string
  * and array has a maximum length.
  */
-import { REQUEST_LIMITS } from '../artifacts/serving.js';
+import { REQUEST_LIMITS } from '../pipeline/serving.js';
 
 const id = { type: 'integer', minimum: REQUEST_LIMITS.id.min, maximum: REQUEST_LIMITS.id.max } as const;
 const name = { type: 'string', maxLength: 100 } as const;
@@ -66,7 +66,7 @@ export const predictBody = {
 
 export interface RecommendBody {
   user_id?: number;
-  user?: import('../artifacts/cold.js').UserProfile;
+  user?: import('../pipeline/cold.js').UserProfile;
   candidates?: number[];
   k: number;
   threshold: number;

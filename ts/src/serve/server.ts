@@ -6,7 +6,8 @@
  * idle keep-alive connection are all closed after bounded times.
  */
 import Fastify, { type FastifyInstance } from 'fastify';
-import type { Pipeline } from '../artifacts/pipeline.js';
+import { ARTIFACTS_SCHEMA } from '../artifacts/manifest.js';
+import type { FittedPipeline } from '../pipeline/serving.js';
 import { MlError } from '../engine/errors.js';
 import { parseJsonBody } from './body.js';
 import { type PredictBody, predictBody, type RecommendBody, recommendBody } from './schemas.js';
@@ -25,7 +26,7 @@ export interface Timeouts {
 
 export const DEFAULT_TIMEOUTS: Timeouts = { idleMs: 10_000, requestMs: 30_000, keepAliveMs: 5_000 };
 
-export function buildServer(pipeline: Pipeline, opts: { logger?: boolean; timeouts?: Partial<Timeouts> } = {}): FastifyInstance {
+export function buildServer(pipeline: FittedPipeline, opts: { logger?: boolean; timeouts?: Partial<Timeouts> } = {}): FastifyInstance {
   const t = { ...DEFAULT_TIMEOUTS, ...opts.timeouts };
   const app = Fastify({
     logger: opts.logger ?? false,
@@ -62,15 +63,15 @@ export function buildServer(pipeline: Pipeline, opts: { logger?: boolean; timeou
     return reply.code(500).send({ error: { code: 'INTERNAL', message: err.message } });
   });
 
-  app.get('/health', async () => ({ status: 'ok', uptime_s: (Date.now() - started) / 1000, best_model: pipeline.manifest.best_model }));
+  app.get('/health', async () => ({ status: 'ok', uptime_s: (Date.now() - started) / 1000, best_model: pipeline.bestModel }));
 
   app.get('/model', async () => {
-    const m = pipeline.manifest;
+    const p = pipeline;
     return {
-      schema: m.schema, created: m.created, engine_version: m.engine_version, best_model: m.best_model, config: m.config,
-      dataset: { source: m.dataset.source, users: pipeline.userCount, movies: pipeline.dataset.movies.n, genres: m.dataset.genres },
-      features: m.features.names,
-      models: m.models.map((x) => ({ name: x.name, kind: x.kind, params: x.params, test_metrics: x.test_metrics })),
+      schema: ARTIFACTS_SCHEMA, created: p.created, engine_version: p.engineVersion, best_model: p.bestModel, config: p.config,
+      dataset: { source: p.dataset.source, users: p.userCount, movies: p.dataset.movies.n, genres: p.dataset.genres },
+      features: p.fitted.names,
+      models: p.models.map((x) => ({ name: x.name, kind: x.kind, params: x.params, test_metrics: x.test_metrics })),
     };
   });
 
@@ -79,7 +80,7 @@ export function buildServer(pipeline: Pipeline, opts: { logger?: boolean; timeou
     const r = pipeline.recommend({ userId: b.user_id ?? -1, profile: b.user, movieIds: b.candidates, hour: b.hour, device: b.device, timestamp: b.timestamp, model: b.model, threshold: b.threshold });
     return {
       user_id: b.user_id ?? null,
-      model: b.model ?? pipeline.manifest.best_model,
+      model: b.model ?? pipeline.bestModel,
       cold_start_user: r.coldStartUser,
       unknown_movies: r.unknownMovies,
       recommendations: r.predictions.slice(0, b.k).map((p) => ({ movie_id: p.movieId, title: p.title, probability: p.probability, liked: p.liked })),
@@ -90,7 +91,7 @@ export function buildServer(pipeline: Pipeline, opts: { logger?: boolean; timeou
     const { items, model } = req.body;
     const scored = pipeline.predictItems(items.map((it) => ({ userId: it.user_id, movieId: it.movie_id, hour: it.hour, device: it.device, timestamp: it.timestamp })), model);
     const predictions = scored.map((s) => ({ user_id: s.userId, movie_id: s.movieId, probability: s.probability, cold_start_user: s.coldStartUser, unknown_movie: s.unknownMovie }));
-    return { model: model ?? pipeline.manifest.best_model, predictions };
+    return { model: model ?? pipeline.bestModel, predictions };
   });
 
   return app;

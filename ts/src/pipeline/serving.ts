@@ -1,14 +1,17 @@
 /**
- * The serving runtime of a loaded pipeline (see pipeline.ts for save/load): ranks candidate movies for
- * a user, scores (user, movie) batches and labeled datasets. Every model is loaded and checked before a
- * Pipeline exists, so a request never opens a file.
+ * A fitted pipeline and its serving runtime: fitted features + models (each with its own preprocessing)
+ * + the users/movies tables. fitPipeline (fit.ts) returns one; loadPipeline (artifacts/pipeline.ts)
+ * rebuilds the same class from a saved folder, so save -> load -> recommend runs this one code path.
+ * It ranks candidate movies for a user, scores (user, movie) batches and labeled datasets. Every model
+ * is in memory and checked before a FittedPipeline exists, so a request never opens a file.
  */
 import type { Dataset } from '../data/schema.js';
-import { type Engine, MlError, type Model } from '../engine/index.js';
+import { MlError } from '../engine/errors.js';
+import type { Engine, Model, ModelKind } from '../engine/types.js';
 import { type FittedFeatures, featuresInContext, servingContext } from '../features/build.js';
 import type { Context, Pair } from '../features/context.js';
 import { addColdSlot, fillColdSlot, type UserProfile } from './cold.js';
-import type { Manifest } from './manifest.js';
+import { applyPreprocessing, type FittedStep } from './preprocess.js';
 
 /**
  * Bounds of the numbers a request may carry, shared by the API schemas, the CLI flags and this class:
@@ -57,48 +60,96 @@ export interface Recommendation {
   unknownMovies: number[];
 }
 
-export class Pipeline {
+/** One model of a pipeline: the engine model, the preprocessing fitted with it, and what the manifest says of it. */
+export interface PipelineModel {
+  name: string;
+  kind: ModelKind;
+  params: Record<string, unknown>;
+  test_metrics: Record<string, unknown>;
+  model: Model;
+  preprocessing: FittedStep[];
+}
+
+/** Everything a FittedPipeline is made of (what the artifacts folder stores). */
+export interface PipelineParts {
+  /** Users and movies tables, genres and device levels; interactions only when fitted in this process. */
+  dataset: Dataset;
+  fitted: FittedFeatures;
+  engine: Engine;
+  models: PipelineModel[];
+  bestModel: string;
+  /** Run configuration (mode, seed, source, split, test fraction). */
+  config: Record<string, unknown>;
+  /** ISO time of the fit, and the engine version it was fitted with. */
+  created: string;
+  engineVersion: string;
+}
+
+export class FittedPipeline {
+  readonly dataset: Dataset;
+  readonly fitted: FittedFeatures;
+  readonly engine: Engine;
+  readonly models: readonly PipelineModel[];
+  readonly bestModel: string;
+  readonly config: Record<string, unknown>;
+  readonly created: string;
+  readonly engineVersion: string;
+  private readonly byName = new Map<string, PipelineModel>();
   private readonly movieOf = new Map<number, number>();
   private readonly userOf = new Map<number, number>();
-  /** Spare user row for cold-start requests (see cold.ts). */
+  /** The dataset as serving sees it: the users table grown by the spare cold-start row (see cold.ts). */
+  private readonly served: Dataset;
   private readonly coldSlot: number;
   /** Statistics context built once: serving never rescans the tables. */
   private readonly ctx: Context;
 
-  constructor(
-    readonly manifest: Manifest,
-    readonly dataset: Dataset,
-    readonly fitted: FittedFeatures,
-    readonly engine: Engine,
-    /** Every model of the manifest, loaded and checked (see loadPipeline). */
-    private readonly models: ReadonlyMap<string, Model>,
-  ) {
-    dataset.users.id.forEach((id, i) => this.userOf.set(id, i));
-    dataset.movies.id.forEach((id, i) => this.movieOf.set(id, i));
-    const cold = addColdSlot(dataset, fitted.stats.users);
+  constructor(parts: PipelineParts) {
+    this.dataset = parts.dataset;
+    this.fitted = parts.fitted;
+    this.engine = parts.engine;
+    this.models = parts.models;
+    this.bestModel = parts.bestModel;
+    this.config = parts.config;
+    this.created = parts.created;
+    this.engineVersion = parts.engineVersion;
+    for (const m of parts.models) this.byName.set(m.name, m);
+    if (!this.byName.has(parts.bestModel)) throw new MlError('INVALID_ARGUMENT', `best model ${JSON.stringify(parts.bestModel)} is not one of the models`);
+    this.dataset.users.id.forEach((id, i) => this.userOf.set(id, i));
+    this.dataset.movies.id.forEach((id, i) => this.movieOf.set(id, i));
+    // A shallow copy: the cold-start slot grows the served users table, never the caller's dataset.
+    this.served = { ...parts.dataset };
+    const cold = addColdSlot(this.served, parts.fitted.stats.users);
     this.coldSlot = cold.slot;
-    this.fitted = { ...fitted, stats: { ...fitted.stats, users: cold.users } };
-    this.ctx = servingContext(dataset, this.fitted);
+    this.ctx = servingContext(this.served, { ...parts.fitted, stats: { ...parts.fitted.stats, users: cold.users } });
   }
 
-  model(name = this.manifest.best_model): Model {
-    const m = this.models.get(name);
-    if (!m) throw new MlError('INVALID_ARGUMENT', `no model named ${JSON.stringify(name)} (have ${[...this.models.keys()].join(', ')})`);
+  private entry(name = this.bestModel): PipelineModel {
+    const m = this.byName.get(name);
+    if (!m) throw new MlError('INVALID_ARGUMENT', `no model named ${JSON.stringify(name)} (have ${[...this.byName.keys()].join(', ')})`);
     return m;
+  }
+
+  model(name?: string): Model {
+    return this.entry(name).model;
+  }
+
+  /** The model's input: column-major `x` (nRows rows, the pipeline's features) after that model's own preprocessing. */
+  modelInput(name: string | undefined, x: Float32Array, nRows: number): Float32Array {
+    return applyPreprocessing(this.entry(name).preprocessing, x, nRows);
   }
 
   private probabilities(pairs: Pair[], modelName?: string): Float32Array {
     const model = this.model(modelName);
-    let x = featuresInContext(this.ctx, this.fitted.defs, pairs);
-    if (model.info.kind === 'logistic') x = imputeColumns(x, pairs.length, this.fitted.medians);
-    return pairs.length ? model.predict({ x, nRows: pairs.length }) : new Float32Array(0);
+    if (!pairs.length) return new Float32Array(0);
+    const x = this.modelInput(modelName, featuresInContext(this.ctx, this.fitted.defs, pairs), pairs.length);
+    return model.predict({ x, nRows: pairs.length });
   }
 
   /**
    * P(like) for every interaction of `ds` whose user and movie this pipeline knows (others are skipped
-   * and counted): scoring a labeled dataset with the saved model, as `evaluate` does.
+   * and counted): scoring a labeled dataset with a fitted model, as `evaluate` does.
    */
-  scoreInteractions(ds: Dataset, modelName?: string): { p: Float32Array; y: Uint8Array; rows: Uint32Array; skipped: number } {
+  score(ds: Dataset, modelName?: string): { p: Float32Array; y: Uint8Array; rows: Uint32Array; skipped: number } {
     const it = ds.interactions;
     const pairs: Pair[] = [];
     const rows: number[] = [];
@@ -140,12 +191,23 @@ export class Pipeline {
     return this.userOf.has(userId);
   }
 
+  /**
+   * Movie ids the user has no interaction with in this pipeline's data (the demo's candidates). A loaded
+   * pipeline holds no interactions (artifacts keep none), so there every movie is unseen.
+   */
+  unseenMovies(userId: number): number[] {
+    const it = this.dataset.interactions;
+    const seen = new Set<number>();
+    for (let r = 0; r < it.n; r++) if (it.user[r] === userId) seen.add(it.movie[r] as number);
+    return Array.from(this.dataset.movies.id).filter((m) => !seen.has(m));
+  }
+
   /** Ranks candidates for a known user, or a new one (cold start, optionally described by `profile`). */
   recommend(req: PredictRequest & { profile?: UserProfile }): Recommendation {
     let u = this.userOf.get(req.userId);
     const coldStartUser = u === undefined;
     if (u === undefined) {
-      fillColdSlot(this.dataset, this.coldSlot, req.profile);
+      fillColdSlot(this.served, this.coldSlot, req.profile);
       u = this.coldSlot;
     }
     const { day, hour } = this.moment(req.timestamp, req.hour);
@@ -170,7 +232,7 @@ export class Pipeline {
     const out = items.map((it, i) => {
       let u = this.userOf.get(it.userId);
       if (u === undefined) {
-        if (!coldFilled) fillColdSlot(this.dataset, this.coldSlot, {});
+        if (!coldFilled) fillColdSlot(this.served, this.coldSlot, {});
         coldFilled = true;
         u = this.coldSlot;
       }
@@ -194,9 +256,4 @@ export class Pipeline {
     if (r.unknownMovies.length) throw new MlError('INVALID_ARGUMENT', `unknown movie ${r.unknownMovies[0]}`);
     return r.predictions;
   }
-}
-
-function imputeColumns(x: Float32Array, n: number, med: Float32Array): Float32Array {
-  for (let j = 0; j < med.length; j++) for (let i = j * n; i < (j + 1) * n; i++) if (Number.isNaN(x[i])) x[i] = med[j] as number;
-  return x;
 }

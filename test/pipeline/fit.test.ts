@@ -1,0 +1,111 @@
+/**
+ * The in-memory core (fitPipeline -> FittedPipeline): no file I/O, every kind of the kind table,
+ * each model's own preprocessing saved with it, save -> load -> recommend on the same class, and
+ * every random stream derived from one root seed.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { loadPipeline, savePipeline } from '../../ts/src/artifacts/pipeline.js';
+import { loadEngine } from '../../ts/src/engine/index.js';
+import { fitPipeline } from '../../ts/src/pipeline/fit.js';
+import { KINDS, kindEntry } from '../../ts/src/pipeline/kinds.js';
+import { stratifiedSample } from '../../ts/src/pipeline/sample.js';
+import { deriveSeed, type SeedStream } from '../../ts/src/pipeline/seeds.js';
+import { FittedPipeline } from '../../ts/src/pipeline/serving.js';
+import { splitDataset } from '../../ts/src/pipeline/split.js';
+import { tinyDataset } from '../features/tiny.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'mp-fit-'));
+after(() => rmSync(tmp, { recursive: true, force: true }));
+
+describe('fitPipeline (in memory)', async () => {
+  const ds = tinyDataset(120, 60, 4000, 21, 'genre');
+  const usersBefore = ds.users.n;
+  const engine = loadEngine('native');
+  const p = await fitPipeline(ds, { mode: 'demo', seed: 9, split: 'user-overlap', testFraction: 0.2, engine });
+  const out = join(tmp, 'art');
+  const manifest = savePipeline(p, { dir: out });
+
+  it('trains every kind of the kind table and returns the serving class', () => {
+    assert.ok(p instanceof FittedPipeline);
+    assert.deepEqual(p.models.map((m) => m.name), KINDS.map((k) => k.name));
+    assert.deepEqual(p.training.report.models.map((m) => m.kind), KINDS.map((k) => k.kind));
+    assert.equal(ds.users.n, usersBefore, 'the caller’s dataset is not grown by the cold-start slot');
+  });
+
+  it('keeps each model’s preprocessing with that model: medians for logistic regression only', () => {
+    for (const m of manifest.models) {
+      const want = kindEntry(m.kind).preprocessing;
+      assert.deepEqual(m.preprocessing.map((s) => s.step), [...want], m.name);
+      for (const s of m.preprocessing) assert.equal(s.medians.length, manifest.features.names.length);
+    }
+    assert.ok(manifest.models.some((m) => m.preprocessing.length > 0), 'the table has a kind with a step');
+    assert.equal('medians' in manifest.features, false, 'no global medians');
+    assert.equal(JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')).schema, 'moviepref.artifacts/3');
+  });
+
+  it('save -> load -> recommend gives the fitted pipeline’s answers, for every model', () => {
+    const loaded = loadPipeline(out, { backend: 'native' });
+    assert.ok(loaded instanceof FittedPipeline);
+    const user = ds.users.id[3]!;
+    const movieIds = p.unseenMovies(user);
+    assert.ok(movieIds.length > 0 && movieIds.length < ds.movies.n, 'unseen excludes the user’s movies');
+    for (const m of p.models) {
+      const a = p.recommend({ userId: user, movieIds, hour: 20, timestamp: 1_700_000_000, model: m.name }).predictions;
+      const b = loaded.recommend({ userId: user, movieIds, hour: 20, timestamp: 1_700_000_000, model: m.name }).predictions;
+      assert.deepEqual(b.map((x) => x.movieId), a.map((x) => x.movieId), m.name);
+      a.forEach((x, i) => assert.ok(Math.abs(x.probability - b[i]!.probability) < 1e-6, `${m.name} ${x.movieId}`));
+    }
+    assert.equal(loaded.unseenMovies(user).length, ds.movies.n, 'a loaded pipeline holds no interactions');
+  });
+
+  it('scores its own test rows exactly as the evaluation did (each model through its own preprocessing)', () => {
+    const { trained, test } = p.training;
+    const s = p.score(ds);
+    const at = new Map(Array.from(s.rows, (r, i) => [r, i]));
+    for (const t of trained) {
+      const again = p.score(ds, t.name);
+      test.rows.forEach((row, k) => assert.ok(Math.abs(again.p[at.get(row)!]! - t.testP[k]!) < 1e-6, `${t.name} row ${row}`));
+    }
+  });
+
+  it('derives the split from the root seed (never the root itself)', () => {
+    const derived = splitDataset(ds, 'user-overlap', 0.2, deriveSeed(9, 'split'));
+    assert.deepEqual(Array.from(p.training.split.test), Array.from(derived.test));
+    const raw = splitDataset(ds, 'user-overlap', 0.2, 9);
+    assert.notDeepEqual(Array.from(p.training.split.test), Array.from(raw.test));
+  });
+
+  it('trains only the kinds asked for', async () => {
+    const one = await fitPipeline(ds, { mode: 'demo', seed: 9, split: 'random', testFraction: 0.2, engine, kinds: [kindEntry('forest')] });
+    assert.deepEqual(one.models.map((m) => m.name), ['random_forest']);
+    assert.equal(one.bestModel, 'random_forest');
+  });
+});
+
+describe('seed streams', () => {
+  const streams: SeedStream[] = ['split', 'feature-folds', 'search-rows', 'permutation-rows', 'permutation', 'cv-folds', 'demo-users', 'model:random_forest', 'model:gradient_boosting'];
+
+  it('are distinct per stream and per root, stable, and 32-bit', () => {
+    for (const root of [0, 1, 42, 2 ** 40 + 7]) {
+      const seeds = streams.map((s) => deriveSeed(root, s));
+      assert.equal(new Set(seeds).size, streams.length, `root ${root}`);
+      for (const s of seeds) assert.ok(Number.isInteger(s) && s >= 0 && s < 2 ** 32);
+      assert.deepEqual(streams.map((s) => deriveSeed(root, s)), seeds);
+    }
+    assert.notEqual(deriveSeed(42, 'split'), deriveSeed(43, 'split'));
+    assert.notEqual(deriveSeed(1, 'split'), deriveSeed(2 ** 32 + 1, 'split'), 'the high bits of the root count');
+    assert.throws(() => deriveSeed(-1, 'split'), RangeError);
+  });
+
+  it('the train-side search sample and the test-side permutation sample are independent draws', () => {
+    // Same labels on both sides: with one seed (the old code) the two samples were the same rows.
+    const y = Uint8Array.from({ length: 2000 }, (_, i) => (i % 3 === 0 ? 1 : 0));
+    const search = stratifiedSample(y, 500, deriveSeed(42, 'search-rows'));
+    const perm = stratifiedSample(y, 500, deriveSeed(42, 'permutation-rows'));
+    assert.notDeepEqual(Array.from(search), Array.from(perm));
+  });
+});

@@ -1,0 +1,119 @@
+/**
+ * The pipeline core, in memory: dataset -> split -> features (+ selection) -> every kind of the kind
+ * table grid-searched and refit -> held-out evaluation -> report, returned as a FittedPipeline (the
+ * serving runtime). No file I/O: reading data and writing artifacts happen at the edge (job.ts, the
+ * demo worker). The CLI, `serve`, `evaluate`, the browser demo and the bench all run this one path.
+ */
+import type { Dataset, Split } from '../data/schema.js';
+import type { Engine } from '../engine/types.js';
+import type { FeatureTable } from '../features/table.js';
+import type { Index } from '../features/aggregates.js';
+import { analyzeErrors } from '../report/analysis.js';
+import { writeInsights } from '../report/insights.js';
+import { REPORT_SCHEMA, type ModelSummary, type Ranked, type RunReport } from '../report/types.js';
+import { type SplitKind, splitDataset } from './split.js';
+import { prepareFeatures } from './features.js';
+import { FOLDS, type KindEntry, type Mode } from './kinds.js';
+import { deriveSeed } from './seeds.js';
+import { FittedPipeline } from './serving.js';
+import { type TrainedModel, trainAll } from './train.js';
+
+export interface FitOptions {
+  mode: Mode;
+  /** The root seed: every stream (split, feature folds, samples, CV folds, models) derives from it (seeds.ts). */
+  seed: number;
+  split: SplitKind;
+  testFraction: number;
+  engine: Engine;
+  /** Kinds to train (default: the whole kind table). */
+  kinds?: readonly KindEntry[];
+  /** Cap on the training rows each grid search sees (see train.ts); the best config is refit on all rows. */
+  searchRows?: number;
+  /** The data's origin for the report (default: the dataset's own source). */
+  sourceKind?: string;
+  /** Phase timings already spent (e.g. `data`), carried into the report. */
+  timings?: Record<string, number>;
+  onProgress?: (message: string) => void;
+}
+
+/** What fitting learned beyond the servable pipeline: the report and the held-out material behind it. */
+export interface Training {
+  report: RunReport;
+  trained: TrainedModel[];
+  split: Split & { moved?: number };
+  /** The held-out table (kept columns); every model's testP is aligned with it. */
+  test: FeatureTable;
+  index: Index;
+}
+
+export type FitResult = FittedPipeline & { readonly training: Training };
+
+const topK = (names: string[], values: number[], k = 15): Ranked[] =>
+  names.map((name, i) => ({ name, value: values[i] ?? 0 })).sort((a, b) => Math.abs(b.value) - Math.abs(a.value)).slice(0, k);
+
+const cvAuc = (m: TrainedModel): number => m.grid.configs[m.grid.best_index]!.metrics.roc_auc?.mean ?? 0;
+
+function summarize(m: TrainedModel, names: string[]): ModelSummary {
+  const bestCfg = m.grid.configs[m.grid.best_index]!;
+  return {
+    name: m.name,
+    kind: m.entry.kind,
+    best_params: m.grid.best_params,
+    cv: Object.fromEntries(Object.entries(bestCfg.metrics).map(([k, v]) => [k, { mean: v.mean, std: v.std }])),
+    configs_evaluated: m.grid.configs.length,
+    search_rows: m.searchRows,
+    search_seconds: m.searchSeconds,
+    test: m.evaluation.metrics,
+    curve: m.evaluation.curve,
+    calibration: m.evaluation.calibration,
+    importance: topK(names, m.importance),
+    permutation: topK(names, m.permutation),
+  };
+}
+
+export async function fitPipeline(ds: Dataset, o: FitOptions): Promise<FitResult> {
+  const log = o.onProgress ?? (() => {});
+  const timings: Record<string, number> = { ...o.timings };
+  const t0 = performance.now();
+  const split = splitDataset(ds, o.split, o.testFraction, deriveSeed(o.seed, 'split'), FOLDS[o.mode]);
+  timings.split = (performance.now() - t0) / 1000;
+  log(`split: ${o.split}, ${split.train.length} train / ${split.test.length} test`);
+  const f = prepareFeatures(ds, split, o.seed, timings);
+  const { train, test } = f;
+  log(`features: ${train.nFeatures} of ${f.catalogue} kept`);
+  const t1 = performance.now();
+  const trained = await trainAll(o.engine, train, test, { mode: o.mode, seed: o.seed, searchRows: o.searchRows, kinds: o.kinds, onProgress: log });
+  timings.training = (performance.now() - t1) / 1000;
+  const best = [...trained].sort((a, b) => cvAuc(b) - cvAuc(a))[0]!;
+  const bayes = test.pTrue ? o.engine.metrics(test.y, Float32Array.from(test.pTrue)).roc_auc : null;
+  const errors = analyzeErrors(ds, test, best.testP, { user: f.fitted.stats.users.count, movie: f.fitted.stats.movies.count }, f.index.userRow, f.index.movieRow);
+  let liked = 0;
+  for (let i = 0; i < ds.interactions.n; i++) liked += ds.interactions.liked[i] as number;
+  const config = { mode: o.mode, seed: o.seed, source: o.sourceKind ?? ds.source, split: o.split, test_fraction: o.testFraction };
+  const draft: Omit<RunReport, 'insights'> = {
+    schema: REPORT_SCHEMA,
+    created: new Date().toISOString(),
+    engine: { backend: o.engine.backend, version: o.engine.info().version },
+    config,
+    dataset: { source: ds.source, users: ds.users.n, movies: ds.movies.n, interactions: ds.interactions.n, like_rate: liked / Math.max(1, ds.interactions.n), genres: ds.genres.length, meta: ds.meta },
+    split: { kind: o.split, train: split.train.length, test: split.test.length, ...(split.moved ? { note: `${split.moved} rows of cold-start users moved to train` } : {}) },
+    features: { catalogue: f.catalogue, kept: f.pruning.keep.length, dropped: f.pruning.dropped, correlated_pairs: f.pruning.correlatedPairs, pca: f.pca },
+    bayes_auc: bayes,
+    models: trained.map((m) => summarize(m, train.names)),
+    best_model: best.name,
+    error_analysis: errors,
+    timings,
+  };
+  const report: RunReport = { ...draft, insights: writeInsights(draft) };
+  const pipeline = new FittedPipeline({
+    dataset: ds,
+    fitted: f.fitted,
+    engine: o.engine,
+    models: trained.map((m) => ({ name: m.name, kind: m.entry.kind, params: m.model.info.params, test_metrics: { ...m.evaluation.metrics }, model: m.model, preprocessing: m.preprocessing })),
+    bestModel: best.name,
+    config,
+    created: report.created,
+    engineVersion: report.engine.version,
+  });
+  return Object.assign(pipeline, { training: { report, trained, split, test, index: f.index } });
+}
