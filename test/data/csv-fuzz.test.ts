@@ -76,7 +76,9 @@ function mutate(rng: Rng, bytes: Buffer): Buffer {
   return b;
 }
 
-describe('CSV reader, seeded property tests', () => {
+// A hang (e.g. a quadratic reparse) fails through the suite's timeout; speed itself is the dedicated
+// linear-time tests' job (test/data/csv-records.test.ts), never a wall-clock bound on random cases.
+describe('CSV reader, seeded property tests', { timeout: 120_000 }, () => {
   it('round-trips 2000 random files exactly', () => {
     const rng = new Rng(20240601);
     const path = join(root, 'rt.csv');
@@ -90,13 +92,11 @@ describe('CSV reader, seeded property tests', () => {
   it('parses or reports INVALID_DATA with file and line for 3000 mutated files', () => {
     const rng = new Rng(7);
     const path = join(root, 'mut.csv');
-    const t0 = performance.now();
     for (let c = 0; c < 3000; c++) {
       const bytes = mutate(rng, Buffer.from(randomFile(rng).text));
       writeFileSync(path, bytes);
       parsesOrNamesLine(() => read(path), /f\.csv/, `case ${c}: ${JSON.stringify(bytes.toString('latin1'))}`);
     }
-    assert.ok(performance.now() - t0 < 10_000, 'too slow');
   });
 
   it('loads or reports INVALID_DATA with file and line for 600 mutated datasets', () => {
