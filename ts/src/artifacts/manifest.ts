@@ -5,7 +5,7 @@
  */
 import type { Movies, Users } from '../data/schema.js';
 import { MlError } from '../engine/errors.js';
-import { KINDS } from '../pipeline/kinds.js';
+import { KINDS, PREPROCESS_STEPS } from '../pipeline/kinds.js';
 import { type ColumnKind, type ColumnsMeta, columnsMeta, type TypedName } from './columns.js';
 import { arr, type Infer, json, num, obj, oneOf, record, str, tuple } from './shape.js';
 
@@ -28,7 +28,7 @@ export const savedModel = obj({
   params: record(json),
   test_metrics: record(json),
   /** The model's fitted preprocessing, applied before it predicts (pipeline/preprocess.ts). */
-  preprocessing: arr(obj({ step: oneOf('impute-median'), medians: arr(num(), { max: 10_000 }) }), { max: 8 }),
+  preprocessing: arr(obj({ step: oneOf(...PREPROCESS_STEPS), medians: arr(num(), { max: 10_000 }) }), { max: 8 }),
 });
 export type SavedModel = Infer<typeof savedModel>;
 

@@ -14,7 +14,8 @@ export type Mode = 'full' | 'quick' | 'demo';
 export const FOLDS: Record<Mode, number> = { full: 5, quick: 3, demo: 3 };
 
 /** Feature preprocessing steps a kind may need (see preprocess.ts). */
-export type PreprocessStep = 'impute-median';
+export const PREPROCESS_STEPS = ['impute-median'] as const;
+export type PreprocessStep = (typeof PREPROCESS_STEPS)[number];
 
 export interface KindEntry {
   /** Model name in reports, artifacts and the API. */
