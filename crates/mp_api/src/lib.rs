@@ -6,11 +6,15 @@ mod model;
 mod permutation;
 mod select;
 mod spec;
+#[cfg(feature = "ts")]
+mod ts_export;
+#[cfg(feature = "ts")]
+pub use ts_export::render as typescript_types;
 
-pub use model::{Model, FORMAT_VERSION};
-pub use permutation::permutation_importance_json;
+pub use model::{Model, ModelInfo, FORMAT_VERSION};
+pub use permutation::{permutation_importance_json, PermutationImportance, PermutationOptions};
 pub use mp_core::{Error, ErrorCode, Result};
-pub use select::{expand_grid, grid_search, grid_search_json, GridOptions, GridReport, Scoring};
+pub use select::{expand_grid, grid_search, grid_search_json, ConfigEntry, GridOptions, GridReport, GridSpec, Scoring};
 pub use spec::ModelSpec;
 
 use mp_core::metrics::BinaryMetrics;
@@ -28,15 +32,20 @@ pub fn metrics_json(y: &[f32], p: &[f32], threshold: f64) -> Result<String> {
     serde_json::to_string(&m).map_err(|e| Error::internal(e.to_string()))
 }
 
+/// The engine's name, version, model file format and model kinds.
+#[derive(Debug, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct EngineInfo {
+    pub engine: &'static str,
+    pub version: &'static str,
+    pub model_format: u32,
+    pub models: Vec<&'static str>,
+}
+
 /// The engine's version and format, for diagnostics (`moviepref info`).
 pub fn engine_info_json() -> String {
-    serde_json::json!({
-        "engine": "moviepref",
-        "version": env!("CARGO_PKG_VERSION"),
-        "model_format": FORMAT_VERSION,
-        "models": ModelSpec::kinds(),
-    })
-    .to_string()
+    let info = EngineInfo { engine: "moviepref", version: env!("CARGO_PKG_VERSION"), model_format: FORMAT_VERSION, models: ModelSpec::kinds() };
+    serde_json::to_string(&info).unwrap_or_default()
 }
 
 /// Panics on purpose. Exists so binding tests can prove a panic in the engine never crashes the host.

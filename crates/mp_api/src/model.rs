@@ -10,11 +10,16 @@ pub const FORMAT_VERSION: u32 = 1;
 
 /// What the header of a model file says: readable without decoding the body.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ModelInfo {
+    #[cfg_attr(feature = "ts", ts(type = "ModelKind"))]
     pub kind: String,
     pub n_features: usize,
+    /// The full parameter set (defaults filled in).
+    #[cfg_attr(feature = "ts", ts(type = "Record<string, unknown>"))]
     pub params: serde_json::Value,
-    /// What the fit found: trees and best iteration, the evaluation log, the out-of-bag score.
+    /// What the fit found: `n_trees`, `best_iteration`, `eval_log` (gbt), `oob` (forest), `intercept` (logistic).
+    #[cfg_attr(feature = "ts", ts(type = "Record<string, unknown>"))]
     pub fit: serde_json::Value,
     pub engine_version: String,
     pub format_version: u32,

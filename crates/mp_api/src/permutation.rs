@@ -7,23 +7,21 @@ use serde::{Deserialize, Serialize};
 
 /// `{"seed": 1, "n_repeats": 5, "scoring": "roc_auc"}`; the seed is required.
 #[derive(Debug, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
-struct Options {
-    seed: u64,
-    #[serde(default = "default_repeats")]
-    n_repeats: u32,
-    #[serde(default = "default_scoring")]
-    scoring: Scoring,
-}
-
-fn default_repeats() -> u32 {
-    5
-}
-fn default_scoring() -> Scoring {
-    Scoring::RocAuc
+pub struct PermutationOptions {
+    /// Seeds the shuffles. Required.
+    pub seed: u64,
+    /// Shuffles per feature, in [1, 1000] (default 5).
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub n_repeats: Option<u32>,
+    /// Score whose drop is measured (default "roc_auc").
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub scoring: Option<Scoring>,
 }
 
 #[derive(Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct PermutationImportance {
     pub scoring: Scoring,
     pub baseline: f64,
@@ -44,31 +42,32 @@ fn score(s: Scoring, y: &[f32], p: &[f32]) -> Result<f64> {
 }
 
 pub fn permutation_importance_json(model: &Model, x: &[f32], n_rows: usize, y: &[f32], options_json: &str) -> Result<String> {
-    let o: Options = serde_json::from_str(options_json)
+    let o: PermutationOptions = serde_json::from_str(options_json)
         .map_err(|e| Error::new(ErrorCode::InvalidParam, format!("permutation importance options: {e}")))?;
-    if o.n_repeats == 0 || o.n_repeats > 1000 {
-        return Err(Error::invalid_param("n_repeats", format!("must be in 1..=1000, got {}", o.n_repeats)));
+    let (n_repeats, scoring) = (o.n_repeats.unwrap_or(5), o.scoring.unwrap_or(Scoring::RocAuc));
+    if n_repeats == 0 || n_repeats > 1000 {
+        return Err(Error::invalid_param("n_repeats", format!("must be in 1..=1000, got {n_repeats}")));
     }
     let xm = ColMajor::with_features(x, n_rows, model.n_features())?;
-    let baseline = score(o.scoring, y, &model.predict(x, n_rows)?)?;
+    let baseline = score(scoring, y, &model.predict(x, n_rows)?)?;
     let mut work = x.to_vec();
     let (mut mean, mut std) = (Vec::new(), Vec::new());
     for j in 0..xm.n_features() {
         let original = xm.col(j);
-        let mut drops = Vec::with_capacity(o.n_repeats as usize);
-        for r in 0..o.n_repeats {
+        let mut drops = Vec::with_capacity(n_repeats as usize);
+        for r in 0..n_repeats {
             let mut rng = Rng::derive(o.seed, (j as u64) << 32 | r as u64);
             let col = &mut work[j * n_rows..(j + 1) * n_rows];
             col.copy_from_slice(original);
             rng.shuffle(col);
-            drops.push(baseline - score(o.scoring, y, &model.predict(&work, n_rows)?)?);
+            drops.push(baseline - score(scoring, y, &model.predict(&work, n_rows)?)?);
         }
         work[j * n_rows..(j + 1) * n_rows].copy_from_slice(original);
         let m = drops.iter().sum::<f64>() / drops.len() as f64;
         mean.push(m);
         std.push((drops.iter().map(|d| (d - m).powi(2)).sum::<f64>() / drops.len() as f64).sqrt());
     }
-    let out = PermutationImportance { scoring: o.scoring, baseline: if o.scoring == Scoring::LogLoss { -baseline } else { baseline }, mean, std };
+    let out = PermutationImportance { scoring, baseline: if scoring == Scoring::LogLoss { -baseline } else { baseline }, mean, std };
     serde_json::to_string(&out).map_err(|e| Error::internal(e.to_string()))
 }
 

@@ -7,19 +7,25 @@ use mp_select::{evaluate_grid, stratified_kfold, ConfigReport, Fold, FoldScores}
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+/// A grid: fixed `params` plus `grid` lists of values to try (cartesian product). No `grid` = plain CV.
 /// `{"kind": "gbt", "params": {fixed...}, "grid": {"max_depth": [3, 6], ...}}`.
 #[derive(Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
-struct GridSpec {
+pub struct GridSpec {
+    #[cfg_attr(feature = "ts", ts(type = "ModelKind"))]
     kind: String,
     #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(optional, type = "Record<string, unknown>"))]
     params: serde_json::Map<String, serde_json::Value>,
     #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(optional, type = "Record<string, readonly unknown[]>"))]
     grid: BTreeMap<String, Vec<serde_json::Value>>,
 }
 
 /// How configurations are compared, all computed on each held-out fold.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Scoring {
     RocAuc,
@@ -40,6 +46,7 @@ impl Scoring {
 }
 
 #[derive(Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct GridReport {
     pub scoring: Scoring,
     pub folds: usize,
@@ -47,11 +54,14 @@ pub struct GridReport {
     /// One entry per configuration, in grid order: its full params and mean/std/per-fold of every metric.
     pub configs: Vec<ConfigEntry>,
     pub best_index: usize,
+    #[cfg_attr(feature = "ts", ts(type = "Record<string, unknown>"))]
     pub best_params: serde_json::Value,
 }
 
 #[derive(Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ConfigEntry {
+    #[cfg_attr(feature = "ts", ts(type = "Record<string, unknown>"))]
     pub params: serde_json::Value,
     #[serde(flatten)]
     pub report: ConfigReport,
@@ -123,25 +133,28 @@ fn fold_scores(x: &ColMajor, y: &[f32], spec: &ModelSpec, fold: &Fold) -> Result
 
 /// `{"seed": 42, "folds": 5, "scoring": "roc_auc"}`: the seed is required (splits are never random by default).
 #[derive(Debug, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct GridOptions {
+    /// Seeds the stratified fold split. Required: folds are never random by default.
     pub seed: u64,
-    #[serde(default = "default_folds")]
-    pub folds: usize,
-    #[serde(default = "default_scoring")]
-    pub scoring: Scoring,
-}
-
-fn default_folds() -> usize {
-    5
-}
-fn default_scoring() -> Scoring {
-    Scoring::RocAuc
+    /// Stratified folds, >= 2 (default 5).
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub folds: Option<usize>,
+    /// Metric that ranks configurations (default "roc_auc").
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub scoring: Option<Scoring>,
 }
 
 impl GridOptions {
     pub fn from_json(json: &str) -> Result<Self> {
         serde_json::from_str(json).map_err(|e| Error::new(ErrorCode::InvalidParam, format!("grid options: {e}")))
+    }
+    pub fn folds(&self) -> usize {
+        self.folds.unwrap_or(5)
+    }
+    pub fn scoring(&self) -> Scoring {
+        self.scoring.unwrap_or(Scoring::RocAuc)
     }
 }
 
@@ -149,7 +162,7 @@ impl GridOptions {
 /// Returns the report as JSON and the best configuration refit on all rows.
 pub fn grid_search_json(x: &[f32], n_rows: usize, y: &[f32], grid_json: &str, options_json: &str) -> Result<(String, Model)> {
     let o = GridOptions::from_json(options_json)?;
-    let (report, best) = grid_search(x, n_rows, y, grid_json, o.folds, o.seed, o.scoring)?;
+    let (report, best) = grid_search(x, n_rows, y, grid_json, o.folds(), o.seed, o.scoring())?;
     Ok((serde_json::to_string(&report).map_err(|e| Error::internal(e.to_string()))?, best))
 }
 

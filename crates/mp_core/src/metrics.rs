@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 pub const LOGLOSS_EPS: f64 = 1e-15;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Confusion {
     pub tn: u64,
     pub fp: u64,
@@ -16,6 +17,7 @@ pub struct Confusion {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct BinaryMetrics {
     pub n: u64,
     pub threshold: f64,

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 /// Hyper-parameters. `l2` is the penalty `l2/2 * ||w||^2` on the summed log-loss: the same as `1/C` in scikit-learn.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(default, deny_unknown_fields)]
 pub struct LogisticParams {
     /// In [0, 1e12] (default 1).
@@ -18,6 +19,7 @@ pub struct LogisticParams {
     pub max_iter: u64,
     /// Stop when the gradient norm of the MEAN log-loss falls below this (scikit-learn's `tol`); in (0, 1e3] (default 1e-4).
     pub tol: f64,
+    /// Fit an intercept (default true).
     pub fit_intercept: bool,
     /// Standardize features with training mean/std before fitting (stored in the model).
     pub standardize: bool,

@@ -3,6 +3,7 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct MetricSummary {
     pub mean: f64,
     pub std: f64,
@@ -19,6 +20,7 @@ impl MetricSummary {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ConfigReport {
     /// Index of the configuration in the grid.
     pub index: usize,

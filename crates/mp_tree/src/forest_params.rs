@@ -75,6 +75,7 @@ impl<'de> Deserialize<'de> for MaxFeatures {
 
 /// User-facing random forest parameters (sklearn names; unknown fields rejected).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(default, deny_unknown_fields)]
 pub struct ForestParams {
     /// Number of trees, in [1, 100000] (default 100).
@@ -83,13 +84,14 @@ pub struct ForestParams {
     pub max_depth: u32,
     /// Minimum (bootstrap-weighted) samples per leaf, >= 1 (default 1).
     pub min_samples_leaf: u32,
-    /// Features tried per node (default `"sqrt"`).
+    /// Features tried per node: "sqrt" (default), "log2", "all" or a fraction in (0, 1].
+    #[cfg_attr(feature = "ts", ts(type = "\"sqrt\" | \"log2\" | \"all\" | number"))]
     pub max_features: MaxFeatures,
     /// Sample rows with replacement per tree (default true); enables the OOB score.
     pub bootstrap: bool,
     /// Bins per feature including the missing bin, in [2, 255] (default 255).
     pub max_bin: u32,
-    /// Seed of the per-tree random streams (default 0).
+    /// Seed of the per-tree random streams: required in a model spec (no default seed).
     pub seed: u64,
 }
 

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 /// User-facing GBT parameters. Unknown fields are rejected; missing ones take the defaults below.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(default, deny_unknown_fields)]
 pub struct GbtParams {
     /// Boosting rounds, in [1, 100000] (default 100).
@@ -20,6 +21,7 @@ pub struct GbtParams {
     pub max_leaves: u32,
     /// "depthwise" (default) or "lossguide".
     #[serde(with = "choice")]
+    #[cfg_attr(feature = "ts", ts(type = "\"depthwise\" | \"lossguide\""))]
     pub grow_policy: GrowPolicy,
     /// Minimum hessian sum per child, in [0, 1e15] (default 1).
     pub min_child_weight: f64,
@@ -39,8 +41,9 @@ pub struct GbtParams {
     pub early_stopping_rounds: u32,
     /// "binary:logistic" (default) or "reg:squarederror".
     #[serde(with = "choice")]
+    #[cfg_attr(feature = "ts", ts(type = "\"binary:logistic\" | \"reg:squarederror\""))]
     pub objective: ObjectiveKind,
-    /// Seed for row/feature sampling and cut sampling (default 0).
+    /// Seed for row/feature sampling and cut sampling: required in a model spec (no default seed).
     pub seed: u64,
 }
 

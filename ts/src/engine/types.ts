@@ -1,108 +1,41 @@
 /** The engine contract both backends (napi addon, wasm) implement identically. */
 
+import type * as Rust from './generated/engine.js';
+
 export type Backend = 'native' | 'wasm';
 
-export interface LogisticParams {
-  /** L2 penalty on the summed log-loss (= 1/C in scikit-learn), in [0, 1e12]. Default 1. */
-  l2?: number;
-  /** In [1, 100000]. Default 200. */
-  max_iter?: number;
-  /** In (0, 1e3]. Default 1e-4. */
-  tol?: number;
-  fit_intercept?: boolean;
-  standardize?: boolean;
-}
+// Specs, options and reports are generated from the Rust definitions (ts/src/engine/generated/engine.ts,
+// drift-checked in CI); parameter types are the full sets as stored in `ModelInfo.params`, and what a
+// spec may give is any part of them (defaults fill the rest; gbt and forest need `seed`).
+export type {
+  BinaryMetrics,
+  ConfigEntry,
+  Confusion,
+  EngineInfo,
+  GridOptions,
+  GridReport,
+  GridSpec,
+  MetricSummary,
+  ModelInfo,
+  ModelKind,
+  ModelSpec,
+  PermutationImportance,
+  PermutationOptions,
+  Scoring,
+} from './generated/engine.js';
+import type { BinaryMetrics, EngineInfo, GridOptions, GridReport, GridSpec, ModelInfo, ModelSpec, PermutationImportance, PermutationOptions } from './generated/engine.js';
 
-/**
- * Gradient-boosted trees (xgboost names and defaults). Ranges (the engine refuses anything outside with
- * INVALID_PARAM): n_estimators [1, 100000], learning_rate (0, 1], max_depth [0, 64], max_leaves 0 or
- * [2, 131072], min_child_weight / reg_lambda / gamma [0, 1e15], subsample and colsample_bytree (0, 1],
- * scale_pos_weight [1e-6, 1e6], max_bin [2, 255], early_stopping_rounds [0, 100000].
- */
-export interface GbtParams {
-  n_estimators?: number;
-  learning_rate?: number;
-  max_depth?: number;
-  max_leaves?: number;
-  grow_policy?: 'depthwise' | 'lossguide';
-  min_child_weight?: number;
-  reg_lambda?: number;
-  gamma?: number;
-  subsample?: number;
-  colsample_bytree?: number;
-  scale_pos_weight?: number;
-  max_bin?: number;
-  early_stopping_rounds?: number;
-  objective?: 'binary:logistic' | 'reg:squarederror';
-  seed?: number;
-}
-
-/** Random forest (scikit-learn names and defaults): n_estimators [1, 100000], max_depth [1, 64], min_samples_leaf >= 1, max_bin [2, 255]. */
-export interface ForestParams {
-  n_estimators?: number;
-  max_depth?: number;
-  min_samples_leaf?: number;
-  /** "sqrt" | "log2" | "all" or a fraction in (0, 1]. */
-  max_features?: 'sqrt' | 'log2' | 'all' | number;
-  bootstrap?: boolean;
-  max_bin?: number;
-  seed?: number;
-}
-
-export type ModelSpec =
-  | { kind: 'logistic'; params?: LogisticParams }
-  | { kind: 'gbt'; params?: GbtParams }
-  | { kind: 'forest'; params?: ForestParams };
-
-export type ModelKind = ModelSpec['kind'];
+/** Logistic regression parameters a spec may give (ranges in the doc comments of `Rust.LogisticParams`). */
+export type LogisticParams = Partial<Rust.LogisticParams>;
+/** Gradient-boosted trees (xgboost names and defaults); `seed` is required in a spec. */
+export type GbtParams = Partial<Rust.GbtParams>;
+/** Random forest (scikit-learn names and defaults); `seed` is required in a spec. */
+export type ForestParams = Partial<Rust.ForestParams>;
 
 /** Column-major features: feature j is x[j*nRows .. (j+1)*nRows]. Missing = NaN. */
 export interface Matrix {
   x: Float32Array;
   nRows: number;
-}
-
-export interface ModelInfo {
-  kind: ModelKind;
-  n_features: number;
-  params: Record<string, unknown>;
-  /** What the fit found: `n_trees`, `best_iteration`, `eval_log` (gbt), `oob` (forest), `intercept` (logistic). */
-  fit: Record<string, unknown>;
-  engine_version: string;
-  format_version: number;
-}
-
-export interface BinaryMetrics {
-  n: number;
-  threshold: number;
-  accuracy: number;
-  precision: number;
-  recall: number;
-  f1: number;
-  roc_auc: number;
-  log_loss: number;
-  confusion: { tn: number; fp: number; fn: number; tp: number };
-}
-
-export interface EngineInfo {
-  engine: string;
-  version: string;
-  model_format: number;
-  models: string[];
-}
-
-export interface PermutationOptions {
-  seed: number;
-  n_repeats?: number;
-  scoring?: Scoring;
-}
-
-export interface PermutationImportance {
-  scoring: Scoring;
-  baseline: number;
-  /** Per feature; larger = more important (log-loss drops are negated). */
-  mean: number[];
-  std: number[];
 }
 
 export interface Model {
@@ -118,37 +51,6 @@ export interface Model {
 }
 
 export type Labels = Float32Array | Uint8Array;
-
-/** A grid: fixed `params` plus `grid` lists of values to try (cartesian product). No `grid` = plain CV. */
-export interface GridSpec {
-  kind: ModelKind;
-  params?: Record<string, unknown>;
-  grid?: Record<string, readonly unknown[]>;
-}
-
-export type Scoring = 'roc_auc' | 'log_loss' | 'accuracy' | 'f1';
-
-export interface GridOptions {
-  /** Required: folds are never random by default. */
-  seed: number;
-  folds?: number;
-  scoring?: Scoring;
-}
-
-export interface MetricSummary {
-  mean: number;
-  std: number;
-  folds: number[];
-}
-
-export interface GridReport {
-  scoring: Scoring;
-  folds: number;
-  seed: number;
-  configs: { index: number; rank: number; params: Record<string, unknown>; metrics: Record<string, MetricSummary> }[];
-  best_index: number;
-  best_params: Record<string, unknown>;
-}
 
 export interface GridOutcome {
   report: GridReport;

@@ -24,7 +24,7 @@ pub(crate) trait Kind: 'static {
     const SEEDED: bool;
     /// The kind uses a validation set (evaluation log, early stopping).
     const VALIDATION: bool;
-    type Params: DeserializeOwned + Serialize;
+    type Params: DeserializeOwned + Serialize + MaybeTs;
     type Valid: Clone + Debug + Send + Sync + 'static;
     type Fitted: Clone + Debug + Send + Sync + Serialize + DeserializeOwned + 'static;
 
@@ -41,6 +41,16 @@ pub(crate) trait Kind: 'static {
     /// one that disagrees with its feature count (reported with the header mismatch).
     fn check_body(m: &Self::Fitted) -> Result<bool>;
 }
+
+/// `ts_rs::TS` with the `ts` feature (so the TS `ModelSpec` union is generated from [`REGISTRY`]), nothing otherwise.
+#[cfg(feature = "ts")]
+pub(crate) trait MaybeTs: ts_rs::TS + 'static {}
+#[cfg(feature = "ts")]
+impl<T: ts_rs::TS + 'static> MaybeTs for T {}
+#[cfg(not(feature = "ts"))]
+pub(crate) trait MaybeTs {}
+#[cfg(not(feature = "ts"))]
+impl<T> MaybeTs for T {}
 
 /// A validated spec of some kind (object-safe face of [`Kind`]).
 pub(crate) trait SpecOps: Debug + Send + Sync {
@@ -131,10 +141,20 @@ pub(crate) struct Registered {
     tag: u8,
     parse: fn(serde_json::Value) -> Result<Arc<dyn SpecOps>>,
     decode: fn(&[u8]) -> Result<Box<dyn FittedOps>>,
+    /// The TypeScript name and declaration of the kind's parameters.
+    #[cfg(feature = "ts")]
+    pub params_ts: fn(&ts_rs::Config) -> (String, String),
 }
 
 const fn entry<K: Kind>() -> Registered {
-    Registered { name: K::NAME, tag: K::TAG, parse: parse::<K>, decode: decode::<K> }
+    Registered {
+        name: K::NAME,
+        tag: K::TAG,
+        parse: parse::<K>,
+        decode: decode::<K>,
+        #[cfg(feature = "ts")]
+        params_ts: |cfg| (<K::Params as ts_rs::TS>::name(cfg), crate::ts_export::declare::<K::Params>(cfg)),
+    }
 }
 
 /// Every model kind, in the order `engine_info` lists them.

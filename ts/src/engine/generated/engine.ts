@@ -1,0 +1,226 @@
+// Generated from the Rust definitions by `cargo test -p mp_api --features ts ts_export`
+// (crates/mp_api/src/ts_export.rs). Do not edit: change the Rust types and regenerate.
+
+/**
+ * Hyper-parameters. `l2` is the penalty `l2/2 * ||w||^2` on the summed log-loss: the same as `1/C` in scikit-learn.
+ */
+export type LogisticParams = { 
+/**
+ * In [0, 1e12] (default 1).
+ */
+l2: number, 
+/**
+ * In [1, 100000] (default 200).
+ */
+max_iter: number, 
+/**
+ * Stop when the gradient norm of the MEAN log-loss falls below this (scikit-learn's `tol`); in (0, 1e3] (default 1e-4).
+ */
+tol: number, 
+/**
+ * Fit an intercept (default true).
+ */
+fit_intercept: boolean, 
+/**
+ * Standardize features with training mean/std before fitting (stored in the model).
+ */
+standardize: boolean, };
+/**
+ * User-facing GBT parameters. Unknown fields are rejected; missing ones take the defaults below.
+ */
+export type GbtParams = { 
+/**
+ * Boosting rounds, in [1, 100000] (default 100).
+ */
+n_estimators: number, 
+/**
+ * Shrinkage in (0, 1] (default 0.1).
+ */
+learning_rate: number, 
+/**
+ * Maximum depth in [0, 64]; 0 = unlimited (lossguide only). Default 6.
+ */
+max_depth: number, 
+/**
+ * Maximum leaves per tree: 0 = unlimited, else in [2, 131072]. Default 0.
+ */
+max_leaves: number, 
+/**
+ * "depthwise" (default) or "lossguide".
+ */
+grow_policy: "depthwise" | "lossguide", 
+/**
+ * Minimum hessian sum per child, in [0, 1e15] (default 1).
+ */
+min_child_weight: number, 
+/**
+ * L2 penalty on leaf weights, in [0, 1e15] (default 1).
+ */
+reg_lambda: number, 
+/**
+ * Minimum loss reduction to split, in [0, 1e15] (default 0).
+ */
+gamma: number, 
+/**
+ * Row fraction sampled per round, in (0, 1] (default 1).
+ */
+subsample: number, 
+/**
+ * Feature fraction sampled per tree, in (0, 1] (default 1).
+ */
+colsample_bytree: number, 
+/**
+ * Weight of positive rows for `binary:logistic`, in [1e-6, 1e6] (default 1).
+ */
+scale_pos_weight: number, 
+/**
+ * Bins per feature including the missing bin, in [2, 255] (default 255).
+ */
+max_bin: number, 
+/**
+ * Stop after this many rounds without validation improvement, in [0, 100000]; 0 = off (default).
+ */
+early_stopping_rounds: number, 
+/**
+ * "binary:logistic" (default) or "reg:squarederror".
+ */
+objective: "binary:logistic" | "reg:squarederror", 
+/**
+ * Seed for row/feature sampling and cut sampling: required in a model spec (no default seed).
+ */
+seed: number, };
+/**
+ * User-facing random forest parameters (sklearn names; unknown fields rejected).
+ */
+export type ForestParams = { 
+/**
+ * Number of trees, in [1, 100000] (default 100).
+ */
+n_estimators: number, 
+/**
+ * Maximum depth, in [1, 64] (default 10).
+ */
+max_depth: number, 
+/**
+ * Minimum (bootstrap-weighted) samples per leaf, >= 1 (default 1).
+ */
+min_samples_leaf: number, 
+/**
+ * Features tried per node: "sqrt" (default), "log2", "all" or a fraction in (0, 1].
+ */
+max_features: "sqrt" | "log2" | "all" | number, 
+/**
+ * Sample rows with replacement per tree (default true); enables the OOB score.
+ */
+bootstrap: boolean, 
+/**
+ * Bins per feature including the missing bin, in [2, 255] (default 255).
+ */
+max_bin: number, 
+/**
+ * Seed of the per-tree random streams: required in a model spec (no default seed).
+ */
+seed: number, };
+/** A model specification: a kind and its parameters (defaults fill the rest; gbt and forest need `seed`). */
+export type ModelSpec =
+  | { kind: "logistic"; params?: Partial<LogisticParams> }
+  | { kind: "gbt"; params?: Partial<GbtParams> }
+  | { kind: "forest"; params?: Partial<ForestParams> };
+
+export type ModelKind = ModelSpec['kind'];
+
+/**
+ * What the header of a model file says: readable without decoding the body.
+ */
+export type ModelInfo = { kind: ModelKind, n_features: number, 
+/**
+ * The full parameter set (defaults filled in).
+ */
+params: Record<string, unknown>, 
+/**
+ * What the fit found: `n_trees`, `best_iteration`, `eval_log` (gbt), `oob` (forest), `intercept` (logistic).
+ */
+fit: Record<string, unknown>, engine_version: string, format_version: number, };
+
+export type Confusion = { tn: number, fp: number, fn: number, tp: number, };
+
+export type BinaryMetrics = { n: number, threshold: number, accuracy: number, precision: number, recall: number, f1: number, roc_auc: number, log_loss: number, confusion: Confusion, };
+
+/**
+ * The engine's name, version, model file format and model kinds.
+ */
+export type EngineInfo = { engine: string, version: string, model_format: number, models: Array<string>, };
+
+/**
+ * How configurations are compared, all computed on each held-out fold.
+ */
+export type Scoring = "roc_auc" | "log_loss" | "accuracy" | "f1";
+
+/**
+ * `{"seed": 1, "n_repeats": 5, "scoring": "roc_auc"}`; the seed is required.
+ */
+export type PermutationOptions = { 
+/**
+ * Seeds the shuffles. Required.
+ */
+seed: number, 
+/**
+ * Shuffles per feature, in [1, 1000] (default 5).
+ */
+n_repeats?: number, 
+/**
+ * Score whose drop is measured (default "roc_auc").
+ */
+scoring?: Scoring, };
+
+export type PermutationImportance = { scoring: Scoring, baseline: number, 
+/**
+ * Per feature: mean and std over repeats of (baseline - permuted score); log-loss is negated so
+ * that larger always means "more important".
+ */
+mean: Array<number>, std: Array<number>, };
+
+/**
+ * A grid: fixed `params` plus `grid` lists of values to try (cartesian product). No `grid` = plain CV.
+ * `{"kind": "gbt", "params": {fixed...}, "grid": {"max_depth": [3, 6], ...}}`.
+ */
+export type GridSpec = { kind: ModelKind, params?: Record<string, unknown>, grid?: Record<string, readonly unknown[]>, };
+
+/**
+ * `{"seed": 42, "folds": 5, "scoring": "roc_auc"}`: the seed is required (splits are never random by default).
+ */
+export type GridOptions = { 
+/**
+ * Seeds the stratified fold split. Required: folds are never random by default.
+ */
+seed: number, 
+/**
+ * Stratified folds, >= 2 (default 5).
+ */
+folds?: number, 
+/**
+ * Metric that ranks configurations (default "roc_auc").
+ */
+scoring?: Scoring, };
+
+export type MetricSummary = { mean: number, std: number, folds: Array<number>, };
+
+export type ConfigEntry = { params: Record<string, unknown>, 
+/**
+ * Index of the configuration in the grid.
+ */
+index: number, 
+/**
+ * Metric name -> summary over folds (e.g. "roc_auc", "log_loss", "fit_seconds").
+ */
+metrics: { [key in string]: MetricSummary }, 
+/**
+ * 1 = best by the chosen scoring metric.
+ */
+rank: number, };
+
+export type GridReport = { scoring: Scoring, folds: number, seed: number, 
+/**
+ * One entry per configuration, in grid order: its full params and mean/std/per-fold of every metric.
+ */
+configs: Array<ConfigEntry>, best_index: number, best_params: Record<string, unknown>, };
