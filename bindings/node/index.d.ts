@@ -35,14 +35,17 @@ export declare function debugPanic(): void
 
 export declare function engineInfoJson(): string
 
-/** Fits on the libuv thread pool; resolves to a `Model`. */
-export declare function fit(x: Float32Array, nRows: number, y: Float32Array, specJson: string): Promise<Model>
+/** Fits on the libuv thread pool; resolves to a `Model`. `onProgress` gets `{"iteration", "metrics"}` JSON per round/tree. */
+export declare function fit(x: Float32Array, nRows: number, y: Float32Array, specJson: string, optionsJson?: string | undefined | null, xValid?: Float32Array | undefined | null, yValid?: Float32Array | undefined | null, onProgress?: ((json: string) => void) | undefined | null): Promise<Model>
 
-/** Fits on the calling thread. */
-export declare function fitSync(x: Float32Array, nRows: number, y: Float32Array, specJson: string): Model
+/** Fits on the calling thread. `optionsJson`: {"validation": {"fraction", "seed"}}; or validation rows `xValid`/`yValid`. */
+export declare function fitSync(x: Float32Array, nRows: number, y: Float32Array, specJson: string, optionsJson?: string | undefined | null, xValid?: Float32Array | undefined | null, yValid?: Float32Array | undefined | null): Model
 
-/** Grid search on the libuv thread pool (fits spread over rayon threads); resolves to a `GridResult`. */
-export declare function gridSearch(x: Float32Array, nRows: number, y: Float32Array, gridJson: string, optionsJson: string): Promise<GridResult>
+/**
+ * Grid search on the libuv thread pool (fits spread over rayon threads); resolves to a `GridResult`.
+ * `onProgress` gets `{"fits_done", "fits_total"}` JSON after every fit, in order.
+ */
+export declare function gridSearch(x: Float32Array, nRows: number, y: Float32Array, gridJson: string, optionsJson: string, onProgress?: ((json: string) => void) | undefined | null): Promise<GridResult>
 
 /** Grid search with stratified k-fold CV on the calling thread. `optionsJson`: {"seed", "folds", "scoring"}. */
 export declare function gridSearchSync(x: Float32Array, nRows: number, y: Float32Array, gridJson: string, optionsJson: string): GridResult

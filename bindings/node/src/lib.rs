@@ -5,6 +5,7 @@ mod tasks;
 
 use error::{guard, Code};
 use napi::bindgen_prelude::*;
+use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
 use napi_derive::napi;
 
 use tasks::Job;
@@ -53,16 +54,58 @@ impl Model {
     }
 }
 
-/// Fits on the calling thread.
-#[napi]
-pub fn fit_sync(x: Float32Array, n_rows: u32, y: Float32Array, spec_json: String) -> Result<Model, Code> {
-    guard(|| mp_api::fit(&x, n_rows as usize, &y, &spec_json)).map(|inner| Model { inner })
+/// A JS progress callback receiving one JSON string per report, called without blocking the engine
+/// (queued to the JS thread). It must not throw: the TS adapter wraps the caller's function.
+pub type Progress = ThreadsafeFunction<String, Unknown<'static>, String, Status, false>;
+
+fn report(progress: &Option<Progress>, json: String) {
+    if let Some(f) = progress {
+        f.call(json, ThreadsafeFunctionCallMode::NonBlocking);
+    }
 }
 
-/// Fits on the libuv thread pool; resolves to a `Model`.
+/// Column-major validation rows and their labels, when both are given.
+fn validation<'a>(x_valid: &'a Option<Float32Array>, y_valid: &'a Option<Float32Array>) -> Option<mp_api::ValidationSet<'a>> {
+    x_valid.as_deref().zip(y_valid.as_deref())
+}
+
+/// Fits on the calling thread. `optionsJson`: {"validation": {"fraction", "seed"}}; or validation rows `xValid`/`yValid`.
+#[napi]
+pub fn fit_sync(
+    x: Float32Array,
+    n_rows: u32,
+    y: Float32Array,
+    spec_json: String,
+    options_json: Option<String>,
+    x_valid: Option<Float32Array>,
+    y_valid: Option<Float32Array>,
+) -> Result<Model, Code> {
+    let valid = validation(&x_valid, &y_valid);
+    guard(|| mp_api::fit_with(&x, n_rows as usize, &y, &spec_json, options_json.as_deref(), valid, &mut mp_api::JsonProgress(|_| {})))
+        .map(|inner| Model { inner })
+}
+
+/// Fits on the libuv thread pool; resolves to a `Model`. `onProgress` gets `{"iteration", "metrics"}` JSON per round/tree.
 #[napi(ts_return_type = "Promise<Model>")]
-pub fn fit(x: Float32Array, n_rows: u32, y: Float32Array, spec_json: String) -> AsyncTask<Job<mp_api::Model, Model>> {
-    Job::new(move || mp_api::fit(&x, n_rows as usize, &y, &spec_json), |inner| Model { inner })
+#[allow(clippy::too_many_arguments)]
+pub fn fit(
+    x: Float32Array,
+    n_rows: u32,
+    y: Float32Array,
+    spec_json: String,
+    options_json: Option<String>,
+    x_valid: Option<Float32Array>,
+    y_valid: Option<Float32Array>,
+    #[napi(ts_arg_type = "((json: string) => void) | undefined | null")] on_progress: Option<Progress>,
+) -> AsyncTask<Job<mp_api::Model, Model>> {
+    Job::new(
+        move || {
+            let valid = validation(&x_valid, &y_valid);
+            let mut observer = mp_api::JsonProgress(|json| report(&on_progress, json));
+            mp_api::fit_with(&x, n_rows as usize, &y, &spec_json, options_json.as_deref(), valid, &mut observer)
+        },
+        |inner| Model { inner },
+    )
 }
 
 /// The outcome of a grid search: the report (JSON) and the best configuration refit on all rows.
@@ -96,9 +139,23 @@ pub fn grid_search_sync(x: Float32Array, n_rows: u32, y: Float32Array, grid_json
 }
 
 /// Grid search on the libuv thread pool (fits spread over rayon threads); resolves to a `GridResult`.
+/// `onProgress` gets `{"fits_done", "fits_total"}` JSON after every fit, in order.
 #[napi(ts_return_type = "Promise<GridResult>")]
-pub fn grid_search(x: Float32Array, n_rows: u32, y: Float32Array, grid_json: String, options_json: String) -> AsyncTask<Job<(String, mp_api::Model), GridResult>> {
-    Job::new(move || mp_api::grid_search_json(&x, n_rows as usize, &y, &grid_json, &options_json), grid_result)
+pub fn grid_search(
+    x: Float32Array,
+    n_rows: u32,
+    y: Float32Array,
+    grid_json: String,
+    options_json: String,
+    #[napi(ts_arg_type = "((json: string) => void) | undefined | null")] on_progress: Option<Progress>,
+) -> AsyncTask<Job<(String, mp_api::Model), GridResult>> {
+    Job::new(
+        move || {
+            let progress = |p: mp_api::GridProgress| report(&on_progress, serde_json::to_string(&p).unwrap_or_default());
+            mp_api::grid_search_observed(&x, n_rows as usize, &y, &grid_json, &options_json, &progress)
+        },
+        grid_result,
+    )
 }
 
 /// Binary metrics of probabilities `p` against 0/1 labels `y`, as a JSON string.

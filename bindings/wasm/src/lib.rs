@@ -49,9 +49,42 @@ impl Model {
     }
 }
 
+/// A JS progress function called directly (wasm is single-threaded) with one JSON string per report.
+/// What it throws is ignored here: the TS adapter wraps the caller's function and reports its error.
+struct Progress(Option<js_sys::Function>);
+
+// SAFETY: this crate is built for wasm32 without threads (no atomics, no rayon): the function is only
+// ever called on the one thread that created it. `Sync` is needed by the grid search's progress bound.
+unsafe impl Sync for Progress {}
+
+impl Progress {
+    fn report(&self, json: String) {
+        if let Some(f) = &self.0 {
+            let _ = f.call1(&JsValue::NULL, &JsValue::from_str(&json));
+        }
+    }
+}
+
+/// Fits synchronously. `optionsJson`: {"validation": {"fraction", "seed"}}, or validation rows
+/// `xValid`/`yValid`; `onProgress` gets `{"iteration", "metrics"}` JSON per round/tree.
 #[wasm_bindgen(js_name = fitSync)]
-pub fn fit_sync(x: &[f32], #[wasm_bindgen(js_name = nRows)] n_rows: u32, y: &[f32], spec_json: &str) -> JsResult<Model> {
-    mp_api::fit(x, n_rows as usize, y, spec_json).map(|inner| Model { inner }).map_err(to_js)
+#[allow(clippy::too_many_arguments)]
+pub fn fit_sync(
+    x: &[f32],
+    #[wasm_bindgen(js_name = nRows)] n_rows: u32,
+    y: &[f32],
+    spec_json: &str,
+    options_json: Option<String>,
+    x_valid: Option<Vec<f32>>,
+    y_valid: Option<Vec<f32>>,
+    on_progress: Option<js_sys::Function>,
+) -> JsResult<Model> {
+    let valid = x_valid.as_deref().zip(y_valid.as_deref());
+    let progress = Progress(on_progress);
+    let mut observer = mp_api::JsonProgress(|json| progress.report(json));
+    mp_api::fit_with(x, n_rows as usize, y, spec_json, options_json.as_deref(), valid, &mut observer)
+        .map(|inner| Model { inner })
+        .map_err(to_js)
 }
 
 /// The outcome of a grid search: the report (JSON) and the best configuration refit on all rows.
@@ -74,10 +107,20 @@ impl GridResult {
     }
 }
 
-/// Grid search with stratified k-fold CV (sequential on wasm). `options_json`: {"seed", "folds", "scoring"}.
+/// Grid search with stratified k-fold CV (sequential on wasm). `options_json`: {"seed", "folds", "scoring"};
+/// `onProgress` gets `{"fits_done", "fits_total"}` JSON after every fit.
 #[wasm_bindgen(js_name = gridSearchSync)]
-pub fn grid_search_sync(x: &[f32], #[wasm_bindgen(js_name = nRows)] n_rows: u32, y: &[f32], grid_json: &str, options_json: &str) -> JsResult<GridResult> {
-    mp_api::grid_search_json(x, n_rows as usize, y, grid_json, options_json)
+pub fn grid_search_sync(
+    x: &[f32],
+    #[wasm_bindgen(js_name = nRows)] n_rows: u32,
+    y: &[f32],
+    grid_json: &str,
+    options_json: &str,
+    on_progress: Option<js_sys::Function>,
+) -> JsResult<GridResult> {
+    let progress = Progress(on_progress);
+    let report = |p: mp_api::GridProgress| progress.report(serde_json::to_string(&p).unwrap_or_default());
+    mp_api::grid_search_observed(x, n_rows as usize, y, grid_json, options_json, &report)
         .map(|(report_json, best)| GridResult { report_json, best })
         .map_err(to_js)
 }

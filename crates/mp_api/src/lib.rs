@@ -1,6 +1,7 @@
 //! The moviepref facade: the ONLY surface the napi and wasm bindings call.
 //! Numbers come in as column-major `&[f32]` + `n_rows`; specs and reports travel as JSON strings.
 pub mod codec;
+mod fit;
 mod kinds;
 mod model;
 mod permutation;
@@ -14,7 +15,8 @@ pub use ts_export::render as typescript_types;
 pub use model::{Model, ModelInfo, FORMAT_VERSION};
 pub use permutation::{permutation_importance_json, PermutationImportance, PermutationOptions};
 pub use mp_core::{Error, ErrorCode, Result};
-pub use select::{expand_grid, grid_search, grid_search_json, ConfigEntry, GridOptions, GridReport, GridSpec, Scoring};
+pub use fit::{fit_with, FitOptions, FitProgress, GridProgress, JsonProgress, ValidationSet, ValidationSplit};
+pub use select::{expand_grid, grid_search, grid_search_json, grid_search_observed, ConfigEntry, GridOptions, GridReport, GridSpec, Scoring};
 pub use spec::ModelSpec;
 
 use mp_core::metrics::BinaryMetrics;

@@ -1,4 +1,5 @@
 //! Cross-validation and grid search through the facade: any model kind, stratified folds, refit of the best.
+use crate::fit::GridProgress;
 use crate::model::Model;
 use crate::spec::ModelSpec;
 use mp_core::metrics::BinaryMetrics;
@@ -6,6 +7,7 @@ use mp_core::{BinaryLabels, ColMajor, Error, ErrorCode, Result};
 use mp_select::{evaluate_grid, stratified_kfold, ConfigReport, Fold, FoldScores};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use std::sync::Mutex;
 
 /// A grid: fixed `params` plus `grid` lists of values to try (cartesian product). No `grid` = plain CV.
 /// `{"kind": "gbt", "params": {fixed...}, "grid": {"max_depth": [3, 6], ...}}`.
@@ -161,21 +163,61 @@ impl GridOptions {
 /// Grid search (or plain cross-validation: a grid without `grid`) with stratified k-fold CV.
 /// Returns the report as JSON and the best configuration refit on all rows.
 pub fn grid_search_json(x: &[f32], n_rows: usize, y: &[f32], grid_json: &str, options_json: &str) -> Result<(String, Model)> {
+    grid_search_observed(x, n_rows, y, grid_json, options_json, &|_| {})
+}
+
+/// [`grid_search_json`] reporting each finished fit to `progress`, in order: `fits_done` goes 1, 2, ...
+/// up to `fits_total` = configurations x folds + 1 (the refit of the best), from whichever thread fitted.
+pub fn grid_search_observed(
+    x: &[f32],
+    n_rows: usize,
+    y: &[f32],
+    grid_json: &str,
+    options_json: &str,
+    progress: &(dyn Fn(GridProgress) + Sync),
+) -> Result<(String, Model)> {
     let o = GridOptions::from_json(options_json)?;
-    let (report, best) = grid_search(x, n_rows, y, grid_json, o.folds(), o.seed, o.scoring())?;
+    let (report, best) = grid_search_with(x, n_rows, y, grid_json, o.folds(), o.seed, o.scoring(), progress)?;
     Ok((serde_json::to_string(&report).map_err(|e| Error::internal(e.to_string()))?, best))
 }
 
 /// Grid search with stratified `folds`-fold CV; returns the report and the best configuration refit on all rows.
 pub fn grid_search(x: &[f32], n_rows: usize, y: &[f32], grid_json: &str, folds: usize, seed: u64, scoring: Scoring) -> Result<(GridReport, Model)> {
+    grid_search_with(x, n_rows, y, grid_json, folds, seed, scoring, &|_| {})
+}
+
+#[allow(clippy::too_many_arguments)]
+fn grid_search_with(
+    x: &[f32],
+    n_rows: usize,
+    y: &[f32],
+    grid_json: &str,
+    folds: usize,
+    seed: u64,
+    scoring: Scoring,
+    progress: &(dyn Fn(GridProgress) + Sync),
+) -> Result<(GridReport, Model)> {
     let specs = expand_grid(grid_json)?;
     let xm = ColMajor::new(x, n_rows)?;
     let labels = BinaryLabels::with_both_classes(y, n_rows)?;
     let split = stratified_kfold(&labels, folds, seed)?;
     let greater = scoring != Scoring::LogLoss;
-    let reports = evaluate_grid(&specs, &split, scoring.name(), greater, |spec, fold| fold_scores(&xm, y, spec, fold))?;
+    let fits_total = specs.len() * split.len() + 1;
+    let done = Mutex::new(0usize);
+    // Counted and reported under one lock, so reports arrive in order whatever thread finished.
+    let tick = || {
+        let mut d = done.lock().unwrap_or_else(|e| e.into_inner());
+        *d += 1;
+        progress(GridProgress { fits_done: *d, fits_total });
+    };
+    let reports = evaluate_grid(&specs, &split, scoring.name(), greater, |spec, fold| {
+        let scores = fold_scores(&xm, y, spec, fold);
+        tick();
+        scores
+    })?;
     let best_index = reports.iter().find(|r| r.rank == 1).map(|r| r.index).ok_or_else(|| Error::internal("no rank-1 configuration"))?;
     let best = Model::fit(xm, y, &specs[best_index])?;
+    tick();
     let configs = specs.iter().zip(reports).map(|(s, report)| ConfigEntry { params: s.params_json(), report }).collect();
     let report = GridReport { scoring, folds, seed, configs, best_index, best_params: specs[best_index].params_json() };
     Ok((report, best))
@@ -250,6 +292,10 @@ mod tests {
         assert_eq!(best.n_features(), 2);
         let (again, _) = grid_search_json(&x, n, &y, g, r#"{"seed":1}"#).unwrap();
         assert_eq!(serde_json::to_string(&report).unwrap(), again);
+        let seen = Mutex::new(Vec::new());
+        let (observed, _) = grid_search_observed(&x, n, &y, g, r#"{"seed":1,"folds":3}"#, &|p| seen.lock().unwrap().push((p.fits_done, p.fits_total))).unwrap();
+        assert!(observed.contains(r#""folds":3"#));
+        assert_eq!(seen.into_inner().unwrap(), (1..=7).map(|d| (d, 7)).collect::<Vec<_>>(), "2 configs x 3 folds + refit");
         for (o, needle) in [(r#"{"folds":5}"#, "seed"), (r#"{"seed":1,"scoring":"auc"}"#, "auc"), (r#"{"seed":1,"folds":1}"#, "folds")] {
             let e = grid_search_json(&x, n, &y, g, o).unwrap_err();
             assert_eq!(e.code(), ErrorCode::InvalidParam, "{o}");

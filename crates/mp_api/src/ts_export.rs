@@ -41,6 +41,10 @@ pub fn render() -> String {
         declare::<mp_select::MetricSummary>(&cfg),
         declare::<crate::ConfigEntry>(&cfg),
         declare::<crate::GridReport>(&cfg),
+        declare::<crate::ValidationSplit>(&cfg),
+        declare::<crate::FitOptions>(&cfg),
+        declare::<crate::FitProgress>(&cfg),
+        declare::<crate::GridProgress>(&cfg),
     ] {
         out.push('\n');
         out.push_str(&decl);

@@ -44,6 +44,32 @@ pub fn stratified_kfold(y: &BinaryLabels, k: usize, seed: u64) -> Result<Vec<Fol
         .collect())
 }
 
+/// A stratified hold-out split: `fraction` of each class (rounded) goes to the validation rows, and
+/// at least one row of each class stays in training. Returns ascending (train, valid) row indices.
+pub fn stratified_holdout(y: &BinaryLabels, fraction: f64, seed: u64) -> Result<(Vec<u32>, Vec<u32>)> {
+    if !(fraction > 0.0 && fraction < 1.0) {
+        return Err(Error::invalid_param("validation.fraction", format!("must be in (0, 1), got {fraction}")));
+    }
+    let mut rng = Rng::new(seed);
+    let mut held = vec![false; y.len()];
+    for class in [false, true] {
+        let mut rows: Vec<u32> = (0..y.len() as u32).filter(|&i| y.is_pos(i as usize) == class).collect();
+        rng.shuffle(&mut rows);
+        let k = ((fraction * rows.len() as f64).round() as usize).min(rows.len().saturating_sub(1));
+        for &r in &rows[..k] {
+            held[r as usize] = true;
+        }
+    }
+    let (valid, train): (Vec<u32>, Vec<u32>) = (0..y.len() as u32).partition(|&i| held[i as usize]);
+    if valid.is_empty() {
+        return Err(Error::invalid_param(
+            "validation.fraction",
+            format!("{fraction} of {} rows leaves no validation row", y.len()),
+        ));
+    }
+    Ok((train, valid))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -76,6 +102,24 @@ mod tests {
         let l = BinaryLabels::new(&y, y.len()).unwrap();
         assert_eq!(stratified_kfold(&l, 3, 1).unwrap(), stratified_kfold(&l, 3, 1).unwrap());
         assert_ne!(stratified_kfold(&l, 3, 1).unwrap(), stratified_kfold(&l, 3, 2).unwrap());
+    }
+
+    #[test]
+    fn holdout_is_stratified_seeded_and_keeps_both_classes_in_training() {
+        let y = labels(100, 4); // 25 positives, 75 negatives
+        let l = BinaryLabels::new(&y, y.len()).unwrap();
+        let (train, valid) = stratified_holdout(&l, 0.2, 7).unwrap();
+        assert_eq!((train.len(), valid.len()), (80, 20));
+        assert_eq!(valid.iter().filter(|&&i| y[i as usize] == 1.0).count(), 5);
+        assert!(train.windows(2).all(|w| w[0] < w[1]) && valid.windows(2).all(|w| w[0] < w[1]));
+        assert_eq!(stratified_holdout(&l, 0.2, 7).unwrap(), (train.clone(), valid.clone()));
+        assert_ne!(stratified_holdout(&l, 0.2, 8).unwrap().1, valid);
+        let tiny = [1.0, 0.0];
+        let t = BinaryLabels::new(&tiny, 2).unwrap();
+        assert!(stratified_holdout(&t, 0.9, 1).unwrap_err().message().contains("no validation row"));
+        for f in [0.0, 1.0, f64::NAN] {
+            assert!(stratified_holdout(&l, f, 1).unwrap_err().message().contains("validation.fraction"));
+        }
     }
 
     #[test]

@@ -6,4 +6,4 @@ pub mod kfold;
 
 pub use cv_report::{ConfigReport, MetricSummary};
 pub use grid::{evaluate_grid, FoldScores};
-pub use kfold::{stratified_kfold, Fold};
+pub use kfold::{stratified_holdout, stratified_kfold, Fold};

@@ -12,13 +12,17 @@ export interface RawGridResult {
   bestModel(): RawModel;
 }
 
+/** Receives one progress report as JSON; must not throw (the adapter wraps the caller's function). */
+export type RawProgress = (json: string) => void;
+
 export interface RawBinding {
-  fitSync(x: Float32Array, nRows: number, y: Float32Array, specJson: string): RawModel;
-  /** Native only: runs on the libuv pool. */
-  fit?(x: Float32Array, nRows: number, y: Float32Array, specJson: string): Promise<RawModel>;
-  gridSearchSync(x: Float32Array, nRows: number, y: Float32Array, gridJson: string, optionsJson: string): RawGridResult;
-  /** Native only: runs on the libuv pool. */
-  gridSearch?(x: Float32Array, nRows: number, y: Float32Array, gridJson: string, optionsJson: string): Promise<RawGridResult>;
+  /** wasm calls `onProgress` synchronously; native ignores it (progress comes with `fit`). */
+  fitSync(x: Float32Array, nRows: number, y: Float32Array, specJson: string, optionsJson?: string | null, xValid?: Float32Array | null, yValid?: Float32Array | null, onProgress?: RawProgress | null): RawModel;
+  /** Native only: runs on the libuv pool; progress is queued to the JS thread. */
+  fit?(x: Float32Array, nRows: number, y: Float32Array, specJson: string, optionsJson?: string | null, xValid?: Float32Array | null, yValid?: Float32Array | null, onProgress?: RawProgress | null): Promise<RawModel>;
+  gridSearchSync(x: Float32Array, nRows: number, y: Float32Array, gridJson: string, optionsJson: string, onProgress?: RawProgress | null): RawGridResult;
+  /** Native only: runs on the libuv pool; progress is queued to the JS thread. */
+  gridSearch?(x: Float32Array, nRows: number, y: Float32Array, gridJson: string, optionsJson: string, onProgress?: RawProgress | null): Promise<RawGridResult>;
   metricsJson(y: Float32Array, p: Float32Array, threshold: number): string;
   engineInfoJson(): string;
   debugPanic(): void;

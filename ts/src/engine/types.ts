@@ -9,6 +9,10 @@ export type Backend = 'native' | 'wasm';
 // spec may give is any part of them (defaults fill the rest; gbt and forest need `seed`).
 export type {
   BinaryMetrics,
+  FitOptions,
+  FitProgress,
+  GridProgress,
+  ValidationSplit,
   ConfigEntry,
   Confusion,
   EngineInfo,
@@ -23,7 +27,7 @@ export type {
   PermutationOptions,
   Scoring,
 } from './generated/engine.js';
-import type { BinaryMetrics, EngineInfo, GridOptions, GridReport, GridSpec, ModelInfo, ModelSpec, PermutationImportance, PermutationOptions } from './generated/engine.js';
+import type { BinaryMetrics, EngineInfo, FitOptions, FitProgress, GridOptions, GridProgress, GridReport, GridSpec, ModelInfo, ModelSpec, PermutationImportance, PermutationOptions } from './generated/engine.js';
 
 /** Logistic regression parameters a spec may give (ranges in the doc comments of `Rust.LogisticParams`). */
 export type LogisticParams = Partial<Rust.LogisticParams>;
@@ -52,6 +56,27 @@ export interface Model {
 
 export type Labels = Float32Array | Uint8Array;
 
+/**
+ * How to fit: a stratified seeded validation fraction (`validation`) or explicit validation rows
+ * (`valid`), not both; gbt uses them for its eval log and `early_stopping_rounds`.
+ */
+export interface FitCallOptions extends FitOptions {
+  valid?: { m: Matrix; y: Labels };
+  /**
+   * Called once per boosting round / tree with that iteration's metrics, by `fit` only (native: queued
+   * to the JS thread without blocking the fit, all delivered before `fit` resolves; wasm: synchronously).
+   * A callback that throws is not called again; the fit completes, then `fit` rejects with MlError
+   * INVALID_ARGUMENT "onProgress threw: ..." (the error as `cause`). `fitSync` refuses it.
+   */
+  onProgress?: (p: FitProgress) => void;
+}
+
+/** Grid options plus a progress callback (`gridSearch` only; same delivery and error rules as `FitCallOptions.onProgress`). */
+export interface GridCallOptions extends GridOptions {
+  /** After every fit: `fits_done` goes 1, 2, ... up to `fits_total` = configurations x folds + 1 (the refit). */
+  onProgress?: (p: GridProgress) => void;
+}
+
 export interface GridOutcome {
   report: GridReport;
   /** The best configuration refit on all rows. */
@@ -62,11 +87,11 @@ export interface Engine {
   readonly backend: Backend;
   info(): EngineInfo;
   /** Fits off the main thread where the backend can (native: libuv pool; wasm: synchronous). */
-  fit(m: Matrix, y: Labels, spec: ModelSpec): Promise<Model>;
-  fitSync(m: Matrix, y: Labels, spec: ModelSpec): Model;
+  fit(m: Matrix, y: Labels, spec: ModelSpec, options?: FitCallOptions): Promise<Model>;
+  fitSync(m: Matrix, y: Labels, spec: ModelSpec, options?: Omit<FitCallOptions, 'onProgress'>): Model;
   modelFromBytes(bytes: Uint8Array): Model;
   /** Stratified k-fold grid search; native spreads the fits over threads. */
-  gridSearch(m: Matrix, y: Labels, grid: GridSpec, options: GridOptions): Promise<GridOutcome>;
+  gridSearch(m: Matrix, y: Labels, grid: GridSpec, options: GridCallOptions): Promise<GridOutcome>;
   gridSearchSync(m: Matrix, y: Labels, grid: GridSpec, options: GridOptions): GridOutcome;
   metrics(y: Labels, p: Float32Array, threshold?: number): BinaryMetrics;
   /** Test hook: panics inside the Rust engine. Must throw MlError INTERNAL and leave the engine usable. */

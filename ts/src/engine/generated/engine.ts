@@ -224,3 +224,36 @@ export type GridReport = { scoring: Scoring, folds: number, seed: number,
  * One entry per configuration, in grid order: its full params and mean/std/per-fold of every metric.
  */
 configs: Array<ConfigEntry>, best_index: number, best_params: Record<string, unknown>, };
+
+/**
+ * A stratified hold-out of the training rows.
+ */
+export type ValidationSplit = { 
+/**
+ * Share of each class held out, in (0, 1); at least one row of each class stays in training.
+ */
+fraction: number, 
+/**
+ * Seeds the split. Required.
+ */
+seed: number, };
+
+/**
+ * `{"validation": {"fraction": 0.1, "seed": 7}}`: hold out a stratified, seeded part of the rows
+ * as the validation set (gbt: evaluation log and early stopping).
+ */
+export type FitOptions = { validation?: ValidationSplit, };
+
+/**
+ * One fit iteration (boosting round or tree) as the progress callback receives it.
+ */
+export type FitProgress = { iteration: number, 
+/**
+ * e.g. `train_logloss`, `valid_logloss`, `valid_auc` (gbt); `n_leaves`, `depth` (forest).
+ */
+metrics: { [key in string]: number }, };
+
+/**
+ * Grid search progress: fits done out of configurations x folds + the refit of the best.
+ */
+export type GridProgress = { fits_done: number, fits_total: number, };
