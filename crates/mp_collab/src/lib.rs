@@ -1,0 +1,14 @@
+//! moviepref collaborative filtering: models of (user id, item id, value) triples. Ratings are
+//! indexed as CSR by user and by item; unknown ids at predict time are cold starts, scored from the
+//! global mean and whatever biases are known. Deterministic: same seed, same bytes on native and
+//! wasm at any thread count (fixed chunking, f64 accumulators, no platform libm).
+mod linalg;
+pub mod mf;
+mod mf_params;
+mod par;
+pub mod planted;
+pub mod ratings;
+
+pub use mf::{MfModel, MF_PARTS};
+pub use mf_params::MfParams;
+pub use ratings::{IdMap, Ratings};

@@ -1,0 +1,23 @@
+//! Parallel/sequential shim: identical results with or without the `parallel` feature, at any thread count.
+use std::ops::Range;
+
+/// Rows per task: fixed (never derived from the thread count), so every reduction has the same order.
+pub(crate) const CHUNK: usize = 64;
+
+/// `f` over fixed chunks of `0..n`, results concatenated in index order (chunks in parallel under `parallel`).
+pub(crate) fn map_chunks<T: Send>(n: usize, f: impl Fn(Range<usize>) -> Vec<T> + Sync + Send) -> Vec<T> {
+    let chunks = n.div_ceil(CHUNK);
+    let run = |c: usize| f(c * CHUNK..((c + 1) * CHUNK).min(n));
+    #[cfg(feature = "parallel")]
+    let parts: Vec<Vec<T>> = {
+        use rayon::prelude::*;
+        (0..chunks).into_par_iter().map(run).collect()
+    };
+    #[cfg(not(feature = "parallel"))]
+    let parts: Vec<Vec<T>> = (0..chunks).map(run).collect();
+    let mut out = Vec::with_capacity(parts.iter().map(Vec::len).sum());
+    for p in parts {
+        out.extend(p);
+    }
+    out
+}
