@@ -1,0 +1,113 @@
+/**
+ * Fits one of OUR collaborative models through the public engine on a ratings split (a file written by
+ * bench/ratings-export.ts) and prints one JSON line with the same fields as bench/collab_peers.py:
+ * fit and predict seconds, test RMSE, test AUC of the liked label from the predicted rating, cold rows,
+ * peak RSS during the fit.
+ *   node --import tsx bench/collab-fit.ts --data FILE --kind mf|item_knn [--params JSON] [--backend native|wasm]
+ * When the engine has no `fitCollab` yet, prints a skipped row (`{"error": ..., "skipped": true}`)
+ * instead, so the bench shows the reason and picks the models up as soon as the engine has them.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { type Engine, loadEngine } from '../ts/src/engine/index.js';
+import { coldCounts, readRatings } from './ratings-export.js';
+
+/** The collaborative entry point as the bench uses it (structural: the engine may not have it yet). */
+interface CollabModelLike {
+  predict(users: Int32Array, items: Int32Array): Float32Array | Promise<Float32Array>;
+}
+type FitCollab = (r: { users: Int32Array; items: Int32Array; values: Float32Array }, spec: { kind: string; params: Record<string, unknown> }) => CollabModelLike | Promise<CollabModelLike>;
+
+export const NO_COLLAB = 'engine has no collaborative models yet';
+
+/** The engine's fitCollab bound to it, or null when this engine build has none. */
+export function collabFitOf(engine: Engine): FitCollab | null {
+  const f = (engine as unknown as { fitCollab?: FitCollab }).fitCollab;
+  return typeof f === 'function' ? f.bind(engine) : null;
+}
+
+/** Scores as [0, 1] probabilities for the engine's metrics, by a strictly increasing affine map (the
+ *  ROC-AUC, a rank statistic, is unchanged). */
+export function asProbabilities(s: Float32Array): Float32Array {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of s) {
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  const span = hi > lo ? hi - lo : 1;
+  return Float32Array.from(s, (v) => (v - lo) / span);
+}
+
+export function rmse(pred: Float32Array, truth: Float32Array): number {
+  let s = 0;
+  for (let k = 0; k < pred.length; k++) s += ((pred[k] as number) - (truth[k] as number)) ** 2;
+  return Math.sqrt(s / pred.length);
+}
+
+function statusMb(field: 'VmRSS:' | 'VmHWM:'): number | null {
+  try {
+    const line = readFileSync('/proc/self/status', 'utf8').split('\n').find((l) => l.startsWith(field));
+    return line ? Number(line.split(/\s+/)[1]) / 1024 : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Resets the kernel's peak-RSS counter (as bench/peers.py and mp-bench do), so VmHWM covers the fit only. */
+function resetPeak(): boolean {
+  try {
+    writeFileSync('/proc/self/clear_refs', '5');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: { data: { type: 'string' }, kind: { type: 'string' }, params: { type: 'string', default: '{}' }, backend: { type: 'string' }, threads: { type: 'string', default: '1' } },
+  });
+  if (!values.data || !values.kind) throw new Error('usage: collab-fit --data FILE --kind mf|item_knn [--params JSON] [--backend native|wasm]');
+  const engine = loadEngine(values.backend);
+  const fitCollab = collabFitOf(engine);
+  if (!fitCollab) {
+    process.stdout.write(`${JSON.stringify({ error: NO_COLLAB, skipped: true })}\n`);
+    return;
+  }
+  const r = readRatings(values.data);
+  const before = statusMb('VmRSS:');
+  const reset = resetPeak();
+  const t0 = performance.now();
+  const model = await fitCollab({ users: r.train.users, items: r.train.items, values: r.train.ratings }, { kind: values.kind, params: JSON.parse(values.params!) as Record<string, unknown> });
+  const fit = (performance.now() - t0) / 1000;
+  const peak = reset ? statusMb('VmHWM:') : null;
+  const t1 = performance.now();
+  const pred = await model.predict(r.test.users, r.test.items);
+  const predict = (performance.now() - t1) / 1000;
+  const { cold_users, cold_items } = coldCounts(r);
+  process.stdout.write(
+    `${JSON.stringify({
+      engine: `moviepref-${engine.backend} ${values.kind}`,
+      threads: Number(values.threads),
+      n_train: r.train.users.length,
+      n_test: r.test.users.length,
+      fit_seconds: fit,
+      predict_seconds: predict,
+      test_rmse: rmse(pred, r.test.ratings),
+      test_auc: engine.metrics(Float32Array.from(r.test.liked), asProbabilities(pred)).roc_auc,
+      cold_users,
+      cold_items,
+      rss_before_fit_mb: before,
+      rss_peak_fit_mb: peak,
+      fit_extra_mb: peak !== null && before !== null ? peak - before : null,
+    })}\n`,
+  );
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  main().catch((err: unknown) => {
+    process.stderr.write(`collab-fit: ${(err as Error).message}\n`);
+    process.exit(2);
+  });
+}
