@@ -43,7 +43,16 @@ export const COEF = {
   timeOfDay: 0.7,
   /** Times the standardized log popularity of the movie. */
   popularity: 0.15,
+  /** Times the hidden taste match tasteU_u · traitM_m / sqrt(TASTE_RANK) (sd of the term; see TASTE_RANK). */
+  taste: 2.0,
 } as const;
+
+/**
+ * Rank of the hidden taste: every user has a taste vector and every movie a trait vector of this many
+ * independent N(0, 1) entries, visible in no column. Their scaled dot product is a low-rank user x movie
+ * effect only collaborative filtering (or features built from other users' ratings) can recover.
+ */
+export const TASTE_RANK = 4;
 
 /** Ordinal thresholds: rating = 1 + #{k : z + noise > THRESHOLDS[k]}; liked = rating >= 4 = (z + noise > t4). */
 export const THRESHOLDS = [-2.4, -1.2, 0, 1.5] as const;

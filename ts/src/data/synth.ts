@@ -30,18 +30,23 @@
  *     + 0.6 · subSign_u · budgetSign_m                         premium likes high budget, basic likes low
  *     + 0.7 · nightness(hour) · (dark_m − family_m)            horror/thriller/mystery/noir at night, family in daytime
  *     + 0.15 · popStd_m                                        small popularity effect
- *   with b0 = −0.95, ageStd = (age − 38) / 14, nightness(h) = cos(2π(h − 1)/24).
+ *     + 2.0 · tasteU_u · traitM_m / sqrt(4)                    hidden low-rank taste (collaborative signal)
+ *   with b0 = −0.95, ageStd = (age − 38) / 14, nightness(h) = cos(2π(h − 1)/24), tasteU_u and traitM_m
+ *   vectors of TASTE_RANK = 4 independent N(0, 1) entries (a fourth seed stream), shown in no column.
+ *   The taste term has mean 0 and sd 2.0; only a model that learns from other users' ratings of the
+ *   same movies (matrix factorization, neighbours) can recover it.
  * - Star rating: rating = 1 + #{k : z + ε > t_k}, ε ~ Logistic(0, 1), t = (−2.4, −1.2, 0, 1.5).
  * - liked = rating ≥ 4, so pTrue = P(liked) = sigmoid(z − t_4) exactly (t_4 = 0).
  * The genre-match, subscription×budget, age×genre and time-of-day terms are invisible to any single
  * user or movie column: only features that combine both sides (and the hour) can recover them.
+ * The taste term is invisible to every column, single or combined.
  */
 import { AliasTable } from './alias.js';
 import { MlError } from '../engine/errors.js';
 import { popcount } from './genres.js';
 import { Rng } from './rng.js';
 import type { Categorical, Dataset, Interactions, Movies, Users } from './schema.js';
-import { COEF, SYNTH_GENRES, THRESHOLDS, T4, nightness, sigmoid } from './synth-model.js';
+import { COEF, SYNTH_GENRES, TASTE_RANK, THRESHOLDS, T4, nightness, sigmoid } from './synth-model.js';
 import {
   DEVICE_FREQ, DEVICES, type MovieTraits, type UserTraits, WINDOW_END_DAY, WINDOW_START_DAY, makeMovies, makeUsers,
 } from './synth-population.js';
@@ -81,10 +86,12 @@ function check(opts: SynthOptions): void {
 export function generateDataset(opts: SynthOptions): Dataset {
   check(opts);
   const root = new Rng(opts.seed);
-  const seeds = [root.nextU32(), root.nextU32(), root.nextU32()] as const;
+  // A fourth stream for the hidden taste: the first three (population, interactions) are unchanged by it.
+  const seeds = [root.nextU32(), root.nextU32(), root.nextU32(), root.nextU32()] as const;
   const { users, traits: ut } = makeUsers(opts.users, new Rng(seeds[0]));
   const { movies, traits: mt } = makeMovies(opts.movies, new Rng(seeds[1]));
-  const interactions = makeInteractions(opts.interactions, users, ut, movies, mt, new Rng(seeds[2]));
+  const taste = makeTaste(opts.users, opts.movies, new Rng(seeds[3]));
+  const interactions = makeInteractions(opts.interactions, users, ut, movies, mt, taste, new Rng(seeds[2]));
   return {
     source: 'synthetic',
     genres: SYNTH_GENRES.slice(),
@@ -98,6 +105,7 @@ export function generateDataset(opts: SynthOptions): Dataset {
       window: { startDay: WINDOW_START_DAY, endDay: WINDOW_END_DAY },
       coefficients: COEF,
       thresholds: THRESHOLDS,
+      taste_rank: TASTE_RANK,
     },
   };
 }
@@ -112,7 +120,26 @@ function genreTables(movies: Movies, mt: MovieTraits): ({ rows: Int32Array; tabl
   });
 }
 
-function makeInteractions(n: number, users: Users, ut: UserTraits, movies: Movies, mt: MovieTraits, rng: Rng): Interactions {
+/** Hidden taste: TASTE_RANK independent N(0, 1) entries per user (row-major), then per movie. */
+export interface Taste {
+  user: Float64Array;
+  movie: Float64Array;
+}
+
+function makeTaste(nUsers: number, nMovies: number, rng: Rng): Taste {
+  const draw = (n: number) => Float64Array.from({ length: n * TASTE_RANK }, () => rng.normal());
+  const user = draw(nUsers);
+  return { user, movie: draw(nMovies) };
+}
+
+/** The taste term of z: COEF.taste · tasteU_u · traitM_m / sqrt(TASTE_RANK) (mean 0, sd COEF.taste). */
+export function tasteTerm(t: Taste, u: number, m: number): number {
+  let dot = 0;
+  for (let k = 0; k < TASTE_RANK; k++) dot += (t.user[u * TASTE_RANK + k] as number) * (t.movie[m * TASTE_RANK + k] as number);
+  return (COEF.taste * dot) / Math.sqrt(TASTE_RANK);
+}
+
+function makeInteractions(n: number, users: Users, ut: UserTraits, movies: Movies, mt: MovieTraits, taste: Taste, rng: Rng): Interactions {
   const user = new Int32Array(n);
   const movie = new Int32Array(n);
   const rating = new Float32Array(n);
@@ -155,7 +182,8 @@ function makeInteractions(n: number, users: Users, ut: UserTraits, movies: Movie
       COEF.ageGenre * (ut.ageStd[u] as number) * (mt.ageAffinity[m] as number) +
       COEF.subscriptionBudget * (ut.subSign[u] as number) * (mt.budgetSign[m] as number) +
       COEF.timeOfDay * nightness(h) * (mt.darkMinusFamily[m] as number) +
-      COEF.popularity * (mt.popStd[m] as number);
+      COEF.popularity * (mt.popStd[m] as number) +
+      tasteTerm(taste, u, m);
     let p = rng.float();
     if (p === 0) p = Number.MIN_VALUE;
     const y = z + Math.log(p / (1 - p));
