@@ -3,7 +3,9 @@
  * (between `<!-- bench:begin -->` and `<!-- bench:end -->`, rewritten atomically by the bench).
  */
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { collabGoals, renderCollab } from './collab-report.js';
 import { type Failed, failed, type Row, table } from './lib.js';
+import type { CollabTable } from './sections/collab.js';
 import type { Entry, Family } from './sections/engine.js';
 import type { GridEntry } from './sections/grid.js';
 import type { PipelineRun, PipelineSection } from './sections/pipeline.js';
@@ -22,6 +24,8 @@ export interface BenchRun {
   scales: ScaleResult[];
   grid: GridEntry[] | null;
   pipeline: PipelineSection | null;
+  /** Collaborative filtering per dataset and split (absent in runs from before that section). */
+  collab?: CollabTable[] | null;
 }
 
 const num = (r: unknown, k: string): number => (failed(r) ? NaN : Number((r as Record<string, unknown>)[k] ?? NaN));
@@ -92,6 +96,7 @@ export function goals(run: BenchRun): string[] {
     const x = p.python.wall_seconds / p.ours.wall_seconds;
     out.push(`whole pipeline: ${x.toFixed(1)}x faster than the Python reference (${p.python.wall_seconds.toFixed(0)} s vs ${p.ours.wall_seconds.toFixed(0)} s), goal >= 10x: ${x >= 10 ? 'met' : 'MISSED'}`);
   }
+  for (const t of run.collab ?? []) out.push(...collabGoals(t));
   return out;
 }
 
@@ -104,6 +109,7 @@ export function render(run: BenchRun): string {
   }
   if (run.grid) parts.push('## grid search: configs x 5 folds + best refit, seed-size features', gridTable(run.grid), '');
   if (run.pipeline) parts.push('## whole pipeline vs the Python reference', pipelineTable(run.pipeline), '');
+  if (run.collab) parts.push(...renderCollab(run.collab));
   parts.push('## goals', ...goals(run));
   return parts.join('\n');
 }

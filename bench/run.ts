@@ -3,7 +3,7 @@
  * writes bench/results/bench-<date>.json (a partial run: bench-<date>-<sections>-<scales>.json, so it
  * never replaces the full run's data) and, for a full run, regenerates the results section of README.md.
  *
- *   node --import tsx bench/run.ts [--scales 50k,1m,10m,movielens] [--sections engine,grid,pipeline]
+ *   node --import tsx bench/run.ts [--scales 50k,1m,10m,movielens] [--sections engine,grid,pipeline,collab]
  *                                  [--threads 2] [--no-readme]
  *
  * Scales are synthetic interaction counts (the pipeline's generator, split and features; see
@@ -15,6 +15,7 @@ import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import { failed, must, ROOT, runJson } from './lib.js';
 import { type BenchRun, render, type ScaleResult, updateReadme } from './report.js';
+import { collabSection } from './sections/collab.js';
 import { engineSection } from './sections/engine.js';
 import { gridSection } from './sections/grid.js';
 import { pipelineSection } from './sections/pipeline.js';
@@ -25,7 +26,7 @@ const SCALES: Record<string, number> = { '50k': 50_000, '1m': 1_000_000, '10m': 
 const { values } = parseArgs({
   options: {
     scales: { type: 'string', default: '50k,1m,10m,movielens' },
-    sections: { type: 'string', default: 'engine,grid,pipeline' },
+    sections: { type: 'string', default: 'engine,grid,pipeline,collab' },
     threads: { type: 'string', default: String(cpus().length) },
     'no-readme': { type: 'boolean', default: false },
   },
@@ -34,7 +35,7 @@ const sections = new Set(values.sections.split(','));
 const threads = Number(values.threads);
 const scales = values.scales.split(',');
 for (const s of scales) if (s !== 'movielens' && !(s in SCALES)) throw new Error(`--scales: unknown scale ${JSON.stringify(s)} (expected ${[...Object.keys(SCALES), 'movielens'].join(', ')})`);
-for (const s of sections) if (!['engine', 'grid', 'pipeline'].includes(s)) throw new Error(`--sections: unknown section ${JSON.stringify(s)}`);
+for (const s of sections) if (!['engine', 'grid', 'pipeline', 'collab'].includes(s)) throw new Error(`--sections: unknown section ${JSON.stringify(s)}`);
 
 mkdirSync(`${ROOT}bench/data`, { recursive: true }); // gitignored: absent on a fresh clone
 must('cargo', ['build', '--release', '-q', '-p', 'mp_bench']);
@@ -60,6 +61,7 @@ const run: BenchRun = {
   scales: [],
   grid: null,
   pipeline: null,
+  collab: null,
 };
 
 if (sections.has('engine')) {
@@ -76,11 +78,12 @@ if (sections.has('engine')) {
 }
 if (sections.has('grid')) run.grid = gridSection(String(features('50k').file), [1, threads].filter((t, i, a) => a.indexOf(t) === i));
 if (sections.has('pipeline')) run.pipeline = pipelineSection(threads);
+if (sections.has('collab')) run.collab = collabSection(threads, MOVIELENS);
 
 const text = render(run);
 process.stdout.write(`${text}\n`);
 // Only a full run owns bench-<date>.json (the README table's raw data); a partial run never overwrites it.
-const partial = values.scales !== '50k,1m,10m,movielens' || values.sections !== 'engine,grid,pipeline';
+const partial = values.scales !== '50k,1m,10m,movielens' || values.sections !== 'engine,grid,pipeline,collab';
 const out = `bench/results/bench-${run.date}${partial ? `-${values.sections.replaceAll(',', '+')}-${values.scales.replaceAll(',', '+')}` : ''}.json`;
 writeFileSync(`${ROOT}${out}`, `${JSON.stringify(run, null, 2)}\n`);
 process.stderr.write(`wrote ${out}\n`);
