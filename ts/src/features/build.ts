@@ -4,11 +4,11 @@
  * statistics over all training rows: no row ever sees its own label, and test labels are never used.
  */
 import type { Dataset, Split } from '../data/schema.js';
-import { Rng } from '../data/rng.js';
 import { MlError } from '../engine/errors.js';
 import { accumulate, buildIndex, type Index, subtract, type SumsPair } from './aggregates.js';
 import { featureCatalogue, type FeatureDef } from './columns.js';
 import { type Context, makeContext, type Pair } from './context.js';
+import { oofFolds } from './folds.js';
 import { FeatureTable } from './table.js';
 
 export interface FeatureOptions {
@@ -31,6 +31,8 @@ export interface BuiltFeatures {
   test: FeatureTable;
   fitted: FittedFeatures;
   index: Index;
+  /** The out-of-fold folds: positions into `split.train` (folds.ts), for every out-of-fold step. */
+  folds: Uint32Array[];
 }
 
 function pairOf(ds: Dataset, idx: Index, r: number, p: Pair): Pair {
@@ -90,11 +92,9 @@ export function buildFeatures(ds: Dataset, split: Split, opts: FeatureOptions): 
 
   // Out-of-fold statistics for training rows: fold k sees total - (rows of fold k).
   const nTrain = split.train.length;
-  const order = Uint32Array.from({ length: nTrain }, (_, i) => i);
-  new Rng(opts.seed).shuffleInPlace(order);
+  const foldAt = oofFolds(nTrain, folds, opts.seed);
   const xTrain = new Float32Array(nTrain * defs.length);
-  for (let k = 0; k < folds; k++) {
-    const at = order.filter((_, i) => i % folds === k);
+  for (const at of foldAt) {
     const rows = Uint32Array.from(at, (i) => split.train[i] as number);
     const ctx = makeContext(ds, subtract(total, accumulate(ds, idx, rows, recentFrom)), windowDays);
     fill(ctx, defs, idx, rows, at, xTrain, nTrain);
@@ -106,7 +106,7 @@ export function buildFeatures(ds: Dataset, split: Split, opts: FeatureOptions): 
   fill(full, defs, idx, split.test, Uint32Array.from({ length: split.test.length }, (_, i) => i), xTest, split.test.length);
   const test = table(ds, names, split.test, xTest);
 
-  return { train, test, index: idx, fitted: { names, defs, stats: total, recentFrom, windowDays } };
+  return { train, test, index: idx, folds: foldAt, fitted: { names, defs, stats: total, recentFrom, windowDays } };
 }
 
 /** Features for arbitrary (user, movie, moment) pairs with the fitted (all-training-rows) statistics. */
