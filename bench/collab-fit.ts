@@ -20,9 +20,11 @@ type FitCollab = (r: { users: Int32Array; items: Int32Array; values: Float32Arra
 
 export const NO_COLLAB = 'engine has no collaborative models yet';
 
-/** The engine's fitCollab bound to it, or null when this engine build has none. */
+/** The engine's collaborative fit bound to it (the synchronous one when there is one, as
+ *  bench/facade-fit.ts times `fitSync`), or null when this engine build has none. */
 export function collabFitOf(engine: Engine): FitCollab | null {
-  const f = (engine as unknown as { fitCollab?: FitCollab }).fitCollab;
+  const e = engine as unknown as { fitCollab?: FitCollab; fitCollabSync?: FitCollab };
+  const f = typeof e.fitCollabSync === 'function' ? e.fitCollabSync : e.fitCollab;
   return typeof f === 'function' ? f.bind(engine) : null;
 }
 

@@ -80,6 +80,8 @@ describe('bench collaborative drivers', () => {
     assert.ok(fit);
     await fit({ users: new Int32Array(1), items: new Int32Array(1), values: new Float32Array(1) }, { kind: 'mf', params: {} });
     assert.equal((calls[0] as unknown[])[0], 7, 'called bound to the engine');
+    const both = { fitCollab: () => 'async', fitCollabSync: () => 'sync' };
+    assert.equal(collabFitOf(both as unknown as Engine)?.({ users: new Int32Array(0), items: new Int32Array(0), values: new Float32Array(0) }, { kind: 'mf', params: {} }), 'sync', 'the synchronous fit is timed when there is one');
   });
 
   it('maps scores to [0, 1] keeping their order, and computes RMSE', () => {
