@@ -59,7 +59,7 @@ async function main(): Promise<void> {
   const ds = await loadDataset(source);
   // The pipeline's own split and feature step, seeded from the root seed as fitPipeline seeds them.
   const split = splitDataset(ds, 'user-overlap', 0.2, deriveSeed(seed, 'split'));
-  const { train, test } = prepareFeatures(ds, split, seed);
+  const { train, test } = await prepareFeatures(ds, split, seed);
   const seconds = (performance.now() - t0) / 1000;
   writeMpData(values.out, train, test);
   const pos = train.y.reduce((s, v) => s + v, 0);

@@ -25,7 +25,7 @@ describe('bench feature export', () => {
 
     const ds = await loadDataset(syntheticSource(3000, 7));
     // fitPipeline's split and feature step for root seed 7.
-    const { train, test } = prepareFeatures(ds, splitDataset(ds, 'user-overlap', 0.2, deriveSeed(7, 'split')), 7);
+    const { train, test } = await prepareFeatures(ds, splitDataset(ds, 'user-overlap', 0.2, deriveSeed(7, 'split')), 7);
 
     const d = readMpData(out);
     assert.deepEqual([d.nTrain, d.nTest, d.k], [train.nRows, test.nRows, train.nFeatures]);
