@@ -9,6 +9,19 @@
  */
 export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
 
+/** A fitted collaborative model handle (mf, item_knn). */
+export declare class CollabModel {
+  /** The score of each (users[k], items[k]) pair; unknown ids are cold starts. */
+  predict(users: Int32Array, items: Int32Array): Float32Array
+  /** Column-major parts (names in `infoJson().parts`, score first) of each pair. */
+  parts(users: Int32Array, items: Int32Array): Float32Array
+  /** Kind, params, n_users, n_items, global_mean, parts, fit summary and versions as JSON. */
+  infoJson(): string
+  /** The versioned, checksummed model file. */
+  toBytes(): Uint8Array
+  static fromBytes(bytes: Uint8Array): CollabModel
+}
+
 /** The outcome of a grid search: the report (JSON) and the best configuration refit on all rows. */
 export declare class GridResult {
   reportJson(): string
@@ -37,6 +50,12 @@ export declare function engineInfoJson(): string
 
 /** Fits on the libuv thread pool; resolves to a `Model`. `onProgress` gets `{"iteration", "metrics"}` JSON per round/tree. */
 export declare function fit(x: Float32Array, nRows: number, y: Float32Array, specJson: string, optionsJson?: string | undefined | null, xValid?: Float32Array | undefined | null, yValid?: Float32Array | undefined | null, onProgress?: ((json: string) => void) | undefined | null): Promise<Model>
+
+/** Fits on the libuv thread pool; resolves to a `CollabModel`. `onProgress` gets `{"iteration", "metrics"}` JSON per sweep. */
+export declare function fitCollab(users: Int32Array, items: Int32Array, values: Float32Array, specJson: string, onProgress?: ((json: string) => void) | undefined | null): Promise<CollabModel>
+
+/** Fits a collaborative spec (`{"kind": "mf", "params": {...}}`) on the calling thread. */
+export declare function fitCollabSync(users: Int32Array, items: Int32Array, values: Float32Array, specJson: string): CollabModel
 
 /** Fits on the calling thread. `optionsJson`: {"validation": {"fraction", "seed"}}; or validation rows `xValid`/`yValid`. */
 export declare function fitSync(x: Float32Array, nRows: number, y: Float32Array, specJson: string, optionsJson?: string | undefined | null, xValid?: Float32Array | undefined | null, yValid?: Float32Array | undefined | null): Model

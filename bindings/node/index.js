@@ -835,11 +835,14 @@ function __napiStampBindingTarget(exportsObject, target) {
 // linked import resolves to `undefined`.
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
+module.exports.CollabModel = nativeBinding.CollabModel
 module.exports.GridResult = nativeBinding.GridResult
 module.exports.Model = nativeBinding.Model
 module.exports.debugPanic = nativeBinding.debugPanic
 module.exports.engineInfoJson = nativeBinding.engineInfoJson
 module.exports.fit = nativeBinding.fit
+module.exports.fitCollab = nativeBinding.fitCollab
+module.exports.fitCollabSync = nativeBinding.fitCollabSync
 module.exports.fitSync = nativeBinding.fitSync
 module.exports.gridSearch = nativeBinding.gridSearch
 module.exports.gridSearchSync = nativeBinding.gridSearchSync

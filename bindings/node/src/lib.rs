@@ -1,5 +1,6 @@
 //! Node skin over `mp_api`: typed arrays in and out, specs and reports as JSON strings.
 //! Every export converts arguments, calls the facade under a panic guard, and converts the result.
+pub mod collab;
 mod error;
 mod tasks;
 
@@ -58,7 +59,7 @@ impl Model {
 /// (queued to the JS thread). It must not throw: the TS adapter wraps the caller's function.
 pub type Progress = ThreadsafeFunction<String, Unknown<'static>, String, Status, false>;
 
-fn report(progress: &Option<Progress>, json: String) {
+pub(crate) fn report(progress: &Option<Progress>, json: String) {
     if let Some(f) = progress {
         f.call(json, ThreadsafeFunctionCallMode::NonBlocking);
     }

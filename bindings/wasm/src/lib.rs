@@ -1,10 +1,11 @@
 //! Browser/Node wasm skin over `mp_api`, mirroring the napi exports name for name (camelCase in JS).
+pub mod collab;
 mod error;
 
 use error::to_js;
 use wasm_bindgen::prelude::*;
 
-type JsResult<T> = Result<T, JsValue>;
+pub(crate) type JsResult<T> = Result<T, JsValue>;
 
 #[wasm_bindgen(start)]
 pub fn start() {
@@ -51,14 +52,14 @@ impl Model {
 
 /// A JS progress function called directly (wasm is single-threaded) with one JSON string per report.
 /// What it throws is ignored here: the TS adapter wraps the caller's function and reports its error.
-struct Progress(Option<js_sys::Function>);
+pub(crate) struct Progress(pub(crate) Option<js_sys::Function>);
 
 // SAFETY: this crate is built for wasm32 without threads (no atomics, no rayon): the function is only
 // ever called on the one thread that created it. `Sync` is needed by the grid search's progress bound.
 unsafe impl Sync for Progress {}
 
 impl Progress {
-    fn report(&self, json: String) {
+    pub(crate) fn report(&self, json: String) {
         if let Some(f) = &self.0 {
             let _ = f.call1(&JsValue::NULL, &JsValue::from_str(&json));
         }

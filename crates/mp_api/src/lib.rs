@@ -1,6 +1,7 @@
 //! The moviepref facade: the ONLY surface the napi and wasm bindings call.
 //! Numbers come in as column-major `&[f32]` + `n_rows`; specs and reports travel as JSON strings.
 pub mod codec;
+mod collab;
 mod fit;
 mod kinds;
 mod model;
@@ -12,6 +13,7 @@ mod ts_export;
 #[cfg(feature = "ts")]
 pub use ts_export::render as typescript_types;
 
+pub use collab::model::{fit_collab, fit_collab_quiet, CollabInfo, CollabModel, CollabSpec};
 pub use model::{Model, ModelInfo, FORMAT_VERSION};
 pub use permutation::{permutation_importance_json, PermutationImportance, PermutationOptions};
 pub use mp_core::{Error, ErrorCode, Result};
@@ -42,11 +44,13 @@ pub struct EngineInfo {
     pub version: &'static str,
     pub model_format: u32,
     pub models: Vec<&'static str>,
+    /// Collaborative kinds (fitted on user/item/value triples).
+    pub collab_models: Vec<&'static str>,
 }
 
 /// The engine's version and format, for diagnostics (`moviepref info`).
 pub fn engine_info_json() -> String {
-    let info = EngineInfo { engine: "moviepref", version: env!("CARGO_PKG_VERSION"), model_format: FORMAT_VERSION, models: ModelSpec::kinds() };
+    let info = EngineInfo { engine: "moviepref", version: env!("CARGO_PKG_VERSION"), model_format: FORMAT_VERSION, models: ModelSpec::kinds(), collab_models: CollabSpec::kinds() };
     serde_json::to_string(&info).unwrap_or_default()
 }
 

@@ -17,6 +17,17 @@ struct RawSpec {
     params: Option<serde_json::Value>,
 }
 
+/// `{"kind": ..., "params": {...}}` (no other field) as (kind, params); `what` names it in errors.
+pub(crate) fn split_spec(v: serde_json::Value, what: &str) -> Result<(String, serde_json::Value)> {
+    let raw: RawSpec = serde_json::from_value(v).map_err(|e| Error::new(ErrorCode::InvalidParam, format!("{what} is not valid: {e}")))?;
+    Ok((raw.kind, raw.params.unwrap_or_else(|| serde_json::json!({}))))
+}
+
+/// A JSON string as a value; `what` names it in errors.
+pub(crate) fn spec_value(json: &str, what: &str) -> Result<serde_json::Value> {
+    serde_json::from_str(json).map_err(|e| Error::new(ErrorCode::InvalidParam, format!("{what} is not valid JSON: {e}")))
+}
+
 impl ModelSpec {
     /// Names of every model kind.
     pub fn kinds() -> Vec<&'static str> {
@@ -24,16 +35,12 @@ impl ModelSpec {
     }
 
     pub fn from_json(json: &str) -> Result<Self> {
-        let v: serde_json::Value = serde_json::from_str(json)
-            .map_err(|e| Error::new(ErrorCode::InvalidParam, format!("model spec is not valid JSON: {e}")))?;
-        Self::from_value(v)
+        Self::from_value(spec_value(json, "model spec")?)
     }
 
     pub fn from_value(v: serde_json::Value) -> Result<Self> {
-        let raw: RawSpec = serde_json::from_value(v)
-            .map_err(|e| Error::new(ErrorCode::InvalidParam, format!("model spec is not valid: {e}")))?;
-        let params = raw.params.unwrap_or_else(|| serde_json::json!({}));
-        kinds::parse_spec(&raw.kind, params).map(ModelSpec)
+        let (kind, params) = split_spec(v, "model spec")?;
+        kinds::parse_spec(&kind, params).map(ModelSpec)
     }
 
     pub fn kind(&self) -> &'static str {

@@ -28,7 +28,20 @@ pub fn render() -> String {
          export type ModelSpec =\n{};\n\nexport type ModelKind = ModelSpec['kind'];\n",
         union.join("\n")
     ));
+    let mut union = Vec::new();
+    for r in crate::collab::REGISTRY {
+        let (name, decl) = (r.params_ts)(&cfg);
+        out.push('\n');
+        out.push_str(&decl);
+        union.push(format!("  | {{ kind: {:?}; params?: Partial<{name}> }}", r.name));
+    }
+    out.push_str(&format!(
+        "/** A collaborative model specification (fitted on user/item/value triples; mf needs `seed`). */\n\
+         export type CollabSpec =\n{};\n\nexport type CollabKind = CollabSpec['kind'];\n",
+        union.join("\n")
+    ));
     for decl in [
+        declare::<crate::CollabInfo>(&cfg),
         declare::<crate::ModelInfo>(&cfg),
         declare::<mp_core::metrics::Confusion>(&cfg),
         declare::<mp_core::metrics::BinaryMetrics>(&cfg),

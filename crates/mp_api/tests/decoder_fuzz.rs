@@ -2,10 +2,10 @@
 //! kind are mutated (bit flips, truncation, extension, splices, and body/header edits re-sealed with
 //! their lengths and CRC recomputed so the body parser and the structural checks run, not just the
 //! checksum). Decoding must never panic and never allocate much: it gives a DESERIALIZE error or a
-//! model whose predict and importance also never panic.
+//! model whose predict and importance (collaborative: predict and parts) also never panic.
 //! One test in this binary: the counting allocator registered below sees every allocation of the process.
 use mp_api::codec::{decode, encode};
-use mp_api::{fit, ErrorCode, Model};
+use mp_api::{fit, fit_collab_quiet, CollabModel, ErrorCode, Model};
 use mp_core::alloc_count::{measure_peak, CountingAlloc};
 use mp_core::Rng;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -30,8 +30,27 @@ fn valid_files() -> Vec<Vec<u8>> {
     ]
     .iter()
     .map(|(x, spec)| fit(x, ROWS, &y, spec).unwrap().to_bytes().unwrap())
+    .chain(collab_files())
     .collect()
 }
+
+/// Collaborative model files of every collaborative kind, on 12 users x 8 items.
+fn collab_files() -> Vec<Vec<u8>> {
+    let mut rng = Rng::new(12);
+    let (mut u, mut i, mut v) = (vec![], vec![], vec![]);
+    for user in 0..12 {
+        for item in 0..8 {
+            if rng.below(2) == 0 {
+                u.push(user);
+                i.push(item * 3 - 5);
+                v.push(1.0 + rng.below(5) as f32);
+            }
+        }
+    }
+    COLLAB_SPECS.iter().map(|spec| fit_collab_quiet(&u, &i, &v, spec).unwrap().to_bytes().unwrap()).collect()
+}
+
+const COLLAB_SPECS: &[&str] = &[r#"{"kind":"mf","params":{"factors":3,"iterations":2,"seed":0}}"#];
 
 /// Random bytes, between `min` and `max` of them.
 fn noise(rng: &mut Rng, min: usize, max: usize) -> Vec<u8> {
@@ -54,8 +73,11 @@ fn edit_header(rng: &mut Rng, header: &[u8]) -> Vec<u8> {
         serde_json::json!([]),
         serde_json::json!({}),
         serde_json::json!(FEATURES + 1),
+        serde_json::json!("mf"),
+        serde_json::json!(["score"]),
+        serde_json::json!(1.5),
     ];
-    let field = ["kind", "n_features", "params", "fit", "engine_version", "format_version", "extra"][rng.below(7)];
+    let field = ["kind", "n_features", "params", "fit", "engine_version", "format_version", "extra", "n_users", "n_items", "global_mean", "parts"][rng.below(11)];
     v[field] = replacement[rng.below(replacement.len())].clone();
     serde_json::to_vec(&v).unwrap()
 }
@@ -106,9 +128,26 @@ fn mutate(rng: &mut Rng, file: &[u8]) -> Vec<u8> {
     out
 }
 
-/// Decodes `bytes`; a model must also predict and explain itself without panicking.
+/// Decodes `bytes` as a collaborative model: DESERIALIZE, or a model that predicts without panicking.
+fn exercise_collab(bytes: &[u8]) -> Result<bool, String> {
+    match CollabModel::from_bytes(bytes) {
+        Err(e) if e.code() == ErrorCode::Deserialize => Ok(false),
+        Err(e) => Err(format!("collaborative decode gave {e}, not DESERIALIZE")),
+        Ok(m) => {
+            let (u, i) = ([0, 1, 11, 99, -3], [-5, -2, 16, 7, 1000]);
+            let _ = m.predict(&u, &i);
+            let _ = m.parts(&u, &i);
+            let _ = m.to_bytes();
+            Ok(true)
+        }
+    }
+}
+
+/// Decodes `bytes` (as both model families); a model must also predict and explain itself without panicking.
 fn exercise(bytes: &[u8]) -> Result<(), String> {
+    let collab = exercise_collab(bytes)?;
     match Model::from_bytes(bytes) {
+        Ok(_) if collab => Err("one file decoded as both a feature model and a collaborative model".into()),
         Err(e) if e.code() == ErrorCode::Deserialize => Ok(()),
         Err(e) => Err(format!("decode gave {e}, not DESERIALIZE")),
         Ok(m) => {
@@ -154,12 +193,12 @@ fn mutated_model_files_never_panic_or_allocate_much() {
         let mut rng = Rng::new(2026);
         let mut decoded = 0;
         for (k, file) in files.iter().enumerate() {
-            assert!(exercise(file).is_ok() && Model::from_bytes(file).is_ok());
+            assert!(exercise(file).is_ok() && (Model::from_bytes(file).is_ok() != CollabModel::from_bytes(file).is_ok()));
             for case in 0..CASES_PER_MODEL {
                 let bytes = mutate(&mut rng, file);
                 let outcome = catch_unwind(AssertUnwindSafe(|| exercise(&bytes)));
                 match outcome {
-                    Ok(Ok(())) => decoded += Model::from_bytes(&bytes).is_ok() as usize,
+                    Ok(Ok(())) => decoded += (Model::from_bytes(&bytes).is_ok() || CollabModel::from_bytes(&bytes).is_ok()) as usize,
                     Ok(Err(e)) => panic!("file {k} case {case}: {e}"),
                     Err(_) => panic!("file {k} case {case}: decoding or using the model panicked; bytes {bytes:?}"),
                 }

@@ -1,5 +1,6 @@
 /** Wraps a raw binding into the typed Engine: JSON in/out, argument checks, one error conversion. */
 import { checkBytes, checkMatrix, checkProbabilities, checkString, checkThreshold, toJsonObject, toLabelArray } from './args.js';
+import { collabMethods } from './collab.js';
 import { toMlError } from './errors.js';
 import type { RawBinding, RawGridResult, RawModel } from './raw.js';
 import { progressSink, refuseProgress, type ProgressSink } from './progress.js';
@@ -132,5 +133,6 @@ export function adapt(backend: Backend, guard: Guard): Engine {
       return JSON.parse(guard((b) => b.metricsJson(labels, p, checkThreshold(threshold)))) as BinaryMetrics;
     },
     debugPanic: () => guard((b) => b.debugPanic()),
+    ...collabMethods(guard, (sink, start, convert, sync) => offThread(backend, guard, sink, start, convert, sync)),
   };
 }

@@ -1,6 +1,6 @@
 /** Argument checks shared by both adapters: wrong JS types get INVALID_ARGUMENT before reaching Rust. */
 import { MlError } from './errors.js';
-import type { Labels, Matrix } from './types.js';
+import type { Labels, Matrix, Ratings } from './types.js';
 
 /** `typeof`-style name of a value for messages: "string", "array", "null", "Float64Array", ... */
 function typeName(v: unknown): string {
@@ -53,4 +53,27 @@ export function toJsonObject(name: string, v: object): string {
   } catch (err) {
     throw new MlError('INVALID_ARGUMENT', `\`${name}\` cannot be serialized to JSON: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
   }
+}
+
+function checkTyped<T>(name: string, v: T, type: { new (n: number): T; name: string }): T {
+  if (!(v instanceof type)) throw new MlError('INVALID_ARGUMENT', `\`${name}\` must be an ${type.name}, got ${typeName(v)}`);
+  return v;
+}
+
+/** (user, item) pairs to score: two Int32Arrays of one length. */
+export function checkPairs(users: Int32Array, items: Int32Array): void {
+  checkTyped('users', users, Int32Array);
+  checkTyped('items', items, Int32Array);
+  if (users.length !== items.length)
+    throw new MlError('SHAPE_MISMATCH', `\`users\` (${users.length}) and \`items\` (${items.length}) must have the same length`);
+}
+
+/** Training triples: Int32Array users and items, Float32Array values, one length. */
+export function checkRatings(r: Ratings): Ratings {
+  if (typeof r !== 'object' || r === null) throw new MlError('INVALID_ARGUMENT', `ratings must be an object {users, items, values}, got ${typeName(r)}`);
+  checkPairs(r.users, r.items);
+  checkTyped('values', r.values, Float32Array);
+  if (r.values.length !== r.users.length)
+    throw new MlError('SHAPE_MISMATCH', `\`values\` (${r.values.length}) must have the length of \`users\` and \`items\` (${r.users.length})`);
+  return r;
 }

@@ -7,6 +7,13 @@ export interface RawModel {
   toBytes(): Uint8Array;
 }
 
+export interface RawCollabModel {
+  predict(users: Int32Array, items: Int32Array): Float32Array;
+  parts(users: Int32Array, items: Int32Array): Float32Array;
+  infoJson(): string;
+  toBytes(): Uint8Array;
+}
+
 export interface RawGridResult {
   reportJson(): string;
   bestModel(): RawModel;
@@ -27,4 +34,9 @@ export interface RawBinding {
   engineInfoJson(): string;
   debugPanic(): void;
   Model: { fromBytes(bytes: Uint8Array): RawModel };
+  /** wasm calls `onProgress` synchronously; native ignores it (progress comes with `fitCollab`). */
+  fitCollabSync(users: Int32Array, items: Int32Array, values: Float32Array, specJson: string, onProgress?: RawProgress | null): RawCollabModel;
+  /** Native only: runs on the libuv pool; progress is queued to the JS thread. */
+  fitCollab?(users: Int32Array, items: Int32Array, values: Float32Array, specJson: string, onProgress?: RawProgress | null): Promise<RawCollabModel>;
+  CollabModel: { fromBytes(bytes: Uint8Array): RawCollabModel };
 }

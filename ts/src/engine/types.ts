@@ -9,6 +9,9 @@ export type Backend = 'native' | 'wasm';
 // spec may give is any part of them (defaults fill the rest; gbt and forest need `seed`).
 export type {
   BinaryMetrics,
+  CollabInfo,
+  CollabKind,
+  CollabSpec,
   FitOptions,
   FitProgress,
   GridProgress,
@@ -27,7 +30,7 @@ export type {
   PermutationOptions,
   Scoring,
 } from './generated/engine.js';
-import type { BinaryMetrics, EngineInfo, FitOptions, FitProgress, GridOptions, GridProgress, GridReport, GridSpec, ModelInfo, ModelSpec, PermutationImportance, PermutationOptions } from './generated/engine.js';
+import type { BinaryMetrics, CollabInfo, CollabSpec, EngineInfo, FitOptions, FitProgress, GridOptions, GridProgress, GridReport, GridSpec, ModelInfo, ModelSpec, PermutationImportance, PermutationOptions } from './generated/engine.js';
 
 /** Logistic regression parameters a spec may give (ranges in the doc comments of `Rust.LogisticParams`). */
 export type LogisticParams = Partial<Rust.LogisticParams>;
@@ -35,6 +38,9 @@ export type LogisticParams = Partial<Rust.LogisticParams>;
 export type GbtParams = Partial<Rust.GbtParams>;
 /** Random forest (scikit-learn names and defaults); `seed` is required in a spec. */
 export type ForestParams = Partial<Rust.ForestParams>;
+
+/** Biased matrix factorization by ALS (`mf`); `seed` is required in a spec. */
+export type MfParams = Partial<Rust.MfParams>;
 
 /** Column-major features: feature j is x[j*nRows .. (j+1)*nRows]. Missing = NaN. */
 export interface Matrix {
@@ -83,6 +89,33 @@ export interface GridOutcome {
   best: Model;
 }
 
+/** Training triples of a collaborative model: rating k is (users[k], items[k], values[k]). */
+export interface Ratings {
+  users: Int32Array;
+  items: Int32Array;
+  /** Whatever the model should regress: star ratings, or 0/1 likes. */
+  values: Float32Array;
+}
+
+/** A fitted collaborative model (mf, item_knn). Unknown user or item ids are cold starts, never errors. */
+export interface CollabModel {
+  readonly info: CollabInfo;
+  /** The score of each (users[k], items[k]) pair. */
+  predict(users: Int32Array, items: Int32Array): Float32Array;
+  /**
+   * Per pair, the named columns (`info.parts`, score first: mf adds user_bias, item_bias, dot, known_user,
+   * known_item) as one column-major matrix: column j is x[j*n .. (j+1)*n] for n pairs.
+   */
+  parts(users: Int32Array, items: Int32Array): { names: string[]; x: Float32Array };
+  /** The versioned, checksummed model file (identical format on both backends). */
+  toBytes(): Uint8Array;
+}
+
+/** `fitCollab` only: called once per sweep with `{iteration, metrics: {train_rmse}}` (same rules as `FitCallOptions.onProgress`). */
+export interface CollabCallOptions {
+  onProgress?: (p: FitProgress) => void;
+}
+
 export interface Engine {
   readonly backend: Backend;
   info(): EngineInfo;
@@ -94,6 +127,10 @@ export interface Engine {
   gridSearch(m: Matrix, y: Labels, grid: GridSpec, options: GridCallOptions): Promise<GridOutcome>;
   gridSearchSync(m: Matrix, y: Labels, grid: GridSpec, options: GridOptions): GridOutcome;
   metrics(y: Labels, p: Float32Array, threshold?: number): BinaryMetrics;
+  /** Fits a collaborative model off the main thread where the backend can (native: libuv pool; wasm: synchronous). */
+  fitCollab(r: Ratings, spec: CollabSpec, options?: CollabCallOptions): Promise<CollabModel>;
+  fitCollabSync(r: Ratings, spec: CollabSpec): CollabModel;
+  collabModelFromBytes(bytes: Uint8Array): CollabModel;
   /** Test hook: panics inside the Rust engine. Must throw MlError INTERNAL and leave the engine usable. */
   debugPanic(): void;
 }

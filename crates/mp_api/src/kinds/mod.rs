@@ -160,6 +160,13 @@ const fn entry<K: Kind>() -> Registered {
 /// Every model kind, in the order `engine_info` lists them.
 pub(crate) const REGISTRY: &[Registered] = &[entry::<logistic::Logistic>(), entry::<gbt::Gbt>(), entry::<forest::Forest>()];
 
+#[cfg(test)]
+impl Registered {
+    pub(crate) fn tag(&self) -> u8 {
+        self.tag
+    }
+}
+
 /// Names of every kind.
 pub(crate) fn kind_names() -> Vec<&'static str> {
     REGISTRY.iter().map(|r| r.name).collect()
@@ -180,16 +187,19 @@ pub(crate) fn decode_body(body: &[u8]) -> Result<Box<dyn FittedOps>> {
     (r.decode)(&body[1..])
 }
 
-fn parse<K: Kind>(params: serde_json::Value) -> Result<Arc<dyn SpecOps>> {
+/// `params` of kind `name` (defaults filled by serde): unknown fields refused, `seed` required when `seeded`.
+/// Shared by the feature kinds and the collaborative kinds (crate::collab).
+pub(crate) fn parse_params<P: DeserializeOwned>(name: &str, seeded: bool, params: serde_json::Value) -> Result<P> {
     let has_seed = params.get("seed").is_some();
-    let p: K::Params = serde_json::from_value(params)
-        .map_err(|e| Error::new(ErrorCode::InvalidParam, format!("{} params: {e}", K::NAME)))?;
-    if K::SEEDED && !has_seed {
-        return Err(Error::invalid_param(
-            "seed",
-            format!("is required for {} models (it seeds their sampling; there is no default seed)", K::NAME),
-        ));
+    let p: P = serde_json::from_value(params).map_err(|e| Error::new(ErrorCode::InvalidParam, format!("{name} params: {e}")))?;
+    if seeded && !has_seed {
+        return Err(Error::invalid_param("seed", format!("is required for {name} models (it seeds their sampling; there is no default seed)")));
     }
+    Ok(p)
+}
+
+fn parse<K: Kind>(params: serde_json::Value) -> Result<Arc<dyn SpecOps>> {
+    let p: K::Params = parse_params(K::NAME, K::SEEDED, params)?;
     Ok(Arc::new(Spec::<K>(K::check(&p)?)))
 }
 

@@ -130,6 +130,70 @@ export type ModelSpec =
 export type ModelKind = ModelSpec['kind'];
 
 /**
+ * Biased MF (r̂ = μ + b_u + b_i + p_u·q_i) fitted by alternating least squares. Unknown fields are
+ * rejected; missing ones take the defaults below.
+ */
+export type MfParams = { 
+/**
+ * Latent factors per user and item, in [1, 256] (default 32).
+ */
+factors: number, 
+/**
+ * ALS sweeps (users then items), in [1, 1000] (default 15).
+ */
+iterations: number, 
+/**
+ * L2 penalty on the factors, in [1e-6, 1e6] (default 0.1; times the count with `weighted_lambda`).
+ */
+l2_factors: number, 
+/**
+ * L2 penalty on the biases, in [1e-6, 1e6] (default 0.1; times the count with `weighted_lambda`).
+ */
+l2_bias: number, 
+/**
+ * Regularize each user/item by λ·n (its rating count; Zhou et al. 2008) instead of λ (default true).
+ */
+weighted_lambda: boolean, 
+/**
+ * Initial factors are uniform in [-init_scale, init_scale], in [0, 10] (default 0.1).
+ */
+init_scale: number, 
+/**
+ * Seeds the initial factors: required in a model spec (no default seed).
+ */
+seed: number, };
+/** A collaborative model specification (fitted on user/item/value triples; mf needs `seed`). */
+export type CollabSpec =
+  | { kind: "mf"; params?: Partial<MfParams> };
+
+export type CollabKind = CollabSpec['kind'];
+
+/**
+ * What the header of a collaborative model file says.
+ */
+export type CollabInfo = { kind: CollabKind, 
+/**
+ * The full parameter set (defaults filled in).
+ */
+params: Record<string, unknown>, 
+/**
+ * Distinct users and items seen in training (others are cold starts).
+ */
+n_users: number, n_items: number, 
+/**
+ * Mean of the training values (μ).
+ */
+global_mean: number, 
+/**
+ * Names of the columns `parts` returns, `score` first.
+ */
+parts: Array<string>, 
+/**
+ * What the fit found: `train_rmse` per sweep (mf), ...
+ */
+fit: Record<string, unknown>, engine_version: string, format_version: number, };
+
+/**
  * What the header of a model file says: readable without decoding the body.
  */
 export type ModelInfo = { kind: ModelKind, n_features: number, 
@@ -149,7 +213,11 @@ export type BinaryMetrics = { n: number, threshold: number, accuracy: number, pr
 /**
  * The engine's name, version, model file format and model kinds.
  */
-export type EngineInfo = { engine: string, version: string, model_format: number, models: Array<string>, };
+export type EngineInfo = { engine: string, version: string, model_format: number, models: Array<string>, 
+/**
+ * Collaborative kinds (fitted on user/item/value triples).
+ */
+collab_models: Array<string>, };
 
 /**
  * How configurations are compared, all computed on each held-out fold.
