@@ -29,6 +29,24 @@ describe('fitPipeline (in memory)', async () => {
   const out = join(tmp, 'art');
   const manifest = savePipeline(p, { dir: out });
 
+  it('reports the collaborative group: MF alone on the test rows, its target chosen by CV, its share in each model; saved with a checksum', () => {
+    const c = p.training.report.collab;
+    assert.ok(c, 'the engine has collaborative models, so the group is fitted');
+    assert.deepEqual(c.baselines.map((b) => b.name), ['collaborative_mf']);
+    const mf = c.baselines[0]!;
+    assert.ok(mf.test_auc > 0.5 && mf.test_auc <= 1, `MF test AUC ${mf.test_auc}`);
+    assert.equal(mf.target, c.target);
+    assert.equal(mf.test_rmse === null, c.target === 'liked');
+    assert.equal(c.cv_auc[c.target], Math.max(...Object.values(c.cv_auc)), 'the target with the best out-of-fold AUC');
+    assert.ok(c.columns.length > 0 && c.columns.every((n) => n.startsWith('cf_') && p.training.test.names.includes(n)));
+    for (const m of p.models) assert.ok(c.importance_share[m.name]! >= 0 && c.importance_share[m.name]! <= 1 + 1e-9, m.name);
+    assert.deepEqual(manifest.features.collab?.models.map((m) => m.file), ['collab/mf.mpc']);
+    assert.match(manifest.files['collab/mf.mpc'] ?? '', /^[0-9a-f]{64}$/);
+    // A user the collaborative model never saw is served through its explicit fallback, not refused.
+    const [cold] = p.predictItems([{ userId: 987_654, movieId: ds.movies.id[0]!, hour: 20, timestamp: 1_700_000_000 }]);
+    assert.ok(cold!.coldStartUser && Number.isFinite(cold!.probability), `cold-start probability ${cold!.probability}`);
+  });
+
   it('trains every kind of the kind table and returns the serving class', () => {
     assert.ok(p instanceof FittedPipeline);
     assert.deepEqual(p.models.map((m) => m.name), KINDS.map((k) => k.name));
@@ -44,7 +62,7 @@ describe('fitPipeline (in memory)', async () => {
     }
     assert.ok(manifest.models.some((m) => m.preprocessing.length > 0), 'the table has a kind with a step');
     assert.equal('medians' in manifest.features, false, 'no global medians');
-    assert.equal(JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')).schema, 'moviepref.artifacts/3');
+    assert.equal(JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')).schema, 'moviepref.artifacts/4');
   });
 
   it('save -> load -> recommend gives the fitted pipeline’s answers, for every model', () => {

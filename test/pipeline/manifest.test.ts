@@ -43,7 +43,23 @@ const CASES: [string, (m: Json, dir: string) => void, string, ...string[]][] = [
   ['an empty manifest', (m) => Object.keys(m).forEach((k) => delete m[k]), 'DESERIALIZE', 'schema undefined'],
   ['the older schema', (m) => (m.schema = 'moviepref.artifacts/1'), 'DESERIALIZE', 're-create'],
   ['an unknown field', (m) => (m.extra = 1), 'DESERIALIZE', 'manifest.extra is not a known field'],
-  ['a removed feature', (m) => { m.features.names.pop(); for (const x of m.models) for (const s of x.preprocessing) s.medians.pop(); }, 'DESERIALIZE', 'expects', 'features but the manifest lists'],
+  ['a removed feature', (m) => {
+    m.features.names.pop();
+    m.features.collab?.keep.pop(); // the last column is a collaborative one: keep the two lists aligned
+    for (const x of m.models) for (const s of x.preprocessing) s.medians.pop();
+  }, 'DESERIALIZE', 'expects', 'features but the manifest lists'],
+  ['a collaborative column past the group', (m) => (m.features.collab.keep[0] = 99), 'DESERIALIZE', 'manifest.features.collab.keep[0] is 99, past the'],
+  ['collaborative columns swapped', (m) => m.features.collab.keep.reverse(), 'DESERIALIZE', 'manifest.features.collab.keep[0] names'],
+  ['a collaborative model without checksum', (m) => delete m.files['collab/mf.mpc'], 'DESERIALIZE', 'no checksum for collab/mf.mpc'],
+  ['a tampered collaborative model', (_m, d) => {
+    const b = readFileSync(join(d, 'collab/mf.mpc'));
+    b[b.length - 1] = (b[b.length - 1] as number) ^ 1;
+    writeFileSync(join(d, 'collab/mf.mpc'), b);
+  }, 'DESERIALIZE', 'collab/mf.mpc: checksum mismatch'],
+  ['a feature model file as the collaborative model (checksum updated)', (m, d) => {
+    copyFileSync(join(d, 'models/logistic_regression.mpm'), join(d, 'collab/mf.mpc'));
+    m.files['collab/mf.mpc'] = sha(join(d, 'collab/mf.mpc'));
+  }, 'DESERIALIZE', 'collab/mf.mpc'],
   ['a duplicated feature name', (m) => (m.features.names[1] = m.features.names[0]), 'DESERIALIZE', 'twice'],
   ['users n = 1e9', (m) => (m.tables.users.kinds.n.scalar = 1e9), 'DESERIALIZE', 'n = 1000000000', 'rows'],
   ['a wrong column type', (m) => (m.tables.users.kinds.id = { typed: 'Float64Array' }), 'DESERIALIZE', 'manifest.tables.users.kinds.id must be Int32Array'],

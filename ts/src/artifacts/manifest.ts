@@ -7,13 +7,14 @@ import type { Movies, Users } from '../data/schema.js';
 import { MlError } from '../engine/errors.js';
 import { KINDS, PREPROCESS_STEPS } from '../pipeline/kinds.js';
 import { type ColumnKind, type ColumnsMeta, columnsMeta, type TypedName } from './columns.js';
-import { arr, type Infer, json, num, obj, oneOf, record, str, tuple } from './shape.js';
+import { arr, type Infer, json, nullable, num, obj, oneOf, record, str, tuple } from './shape.js';
 
 /**
  * Version 2 added `files` (a sha256 per file); version 3 moved the imputation medians from the features
- * to the model that needs them (`models[].preprocessing`). Older folders must be re-created.
+ * to the model that needs them (`models[].preprocessing`); version 4 added the collaborative models
+ * (`features.collab`, files `collab/<kind>.mpc`). Older folders must be re-created.
  */
-export const ARTIFACTS_SCHEMA = 'moviepref.artifacts/3';
+export const ARTIFACTS_SCHEMA = 'moviepref.artifacts/4';
 
 const name = str({ max: 64, pattern: /^[A-Za-z0-9_-]+$/ });
 /** A relative path inside the folder: plain segments, no `.`/`..`, no leading slash. */
@@ -49,6 +50,12 @@ const manifestShape = obj({
     windowDays: num({ min: 0 }),
     /** `table.field` -> [offset, length] in features/stats.bin (float64 units). */
     stats: record(tuple(count, count), /^(users|movies|cross)\.[A-Za-z0-9]+$/),
+    /** The collaborative group: its columns (all; `keep` = those selection kept, in order) and its all-training-rows models. */
+    collab: nullable(obj({
+      names: arr(str({ max: 100 }), { min: 1, max: 100 }),
+      keep: arr(num({ min: 0, max: 99, integer: true }), { max: 100 }),
+      models: arr(obj({ kind: oneOf('mf', 'item_knn'), target: oneOf('rating', 'liked'), file: relPath, params: record(json) }), { min: 1, max: 8 }),
+    })),
   }),
   tables: obj({ users: columnsMeta, movies: columnsMeta }),
   models: arr(savedModel, { min: 1, max: 100 }),
@@ -125,7 +132,15 @@ export function parseManifest(text: string, path: string): Manifest {
   const dupFile = duplicate(m.models.map((x) => x.file));
   if (dupFile !== undefined) bad('manifest.models', `lists the file ${JSON.stringify(dupFile)} twice`);
   if (!m.models.some((x) => x.name === m.best_model)) bad('manifest.best_model', `${JSON.stringify(m.best_model)} is not one of the models`);
-  const needed = [...Object.values(DATA_FILES), ...m.models.map((x) => x.file)];
+  const c = f.collab;
+  if (c) {
+    c.keep.forEach((j, k) => {
+      if (j >= c.names.length) bad(`manifest.features.collab.keep[${k}]`, `is ${j}, past the ${c.names.length} collaborative columns`);
+      const at = f.names.length - c.keep.length + k;
+      if (f.names[at] !== c.names[j]) bad(`manifest.features.collab.keep[${k}]`, `names ${JSON.stringify(c.names[j])}, but feature ${at} is ${JSON.stringify(f.names[at])}`);
+    });
+  }
+  const needed = [...Object.values(DATA_FILES), ...m.models.map((x) => x.file), ...(c ? c.models.map((x) => x.file) : [])];
   for (const file of needed) if (!Object.hasOwn(m.files, file)) bad('manifest.files', `has no checksum for ${file}`);
   return m;
 }

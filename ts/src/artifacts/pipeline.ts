@@ -7,6 +7,7 @@
  *                          test metrics), best model, and a sha256 of every other file (manifest.ts)
  *   models/<name>.mpm      engine model files (versioned, checksummed)
  *   features/stats.bin     fitted statistics (float64, offsets in manifest.features.stats)
+ *   collab/<kind>.mpc      collaborative models (all training rows) behind the collaborative columns
  *   data/users.arrow, data/movies.arrow   Arrow IPC tables (+ levels in the manifest)
  *
  * Loading trusts nothing: the manifest is validated, every file's checksum verified, every model loaded
@@ -19,6 +20,7 @@ import type { Dataset, Movies, Users } from '../data/schema.js';
 import { type Engine, loadEngine, MlError, type Model } from '../engine/index.js';
 import { accumulate, buildIndex, type Cross, type Sums, type SumsPair } from '../features/aggregates.js';
 import type { FittedFeatures } from '../features/build.js';
+import type { CollabModelLike, FittedCollab } from '../features/collab.js';
 import { featureCatalogue } from '../features/columns.js';
 import { kindEntry } from '../pipeline/kinds.js';
 import { FittedPipeline } from '../pipeline/serving.js';
@@ -91,13 +93,24 @@ export function savePipeline(p: FittedPipeline, o: SaveOptions): Manifest {
     files.set(file, model.toBytes());
     return { name, kind: model.info.kind, file, params: model.info.params, test_metrics, preprocessing: preprocessing.map((s) => ({ step: s.step, medians: Array.from(s.medians) })) };
   });
+  const collab = p.fitted.collab
+    ? {
+        names: p.fitted.collab.fitted.names,
+        keep: p.fitted.collab.keep,
+        models: p.fitted.collab.fitted.models.map((m) => {
+          const file = `collab/${m.spec.kind}.mpc`;
+          files.set(file, m.model.toBytes());
+          return { kind: m.spec.kind, target: m.target, file, params: m.spec.params };
+        }),
+      }
+    : null;
   const manifest: Manifest = {
     schema: ARTIFACTS_SCHEMA,
     created: p.created,
     engine_version: p.engineVersion,
     config: p.config,
     dataset: { source: ds.source, genres: ds.genres, device_levels: ds.interactions.device.levels, meta: ds.meta },
-    features: { names: p.fitted.names, recentFrom: p.fitted.recentFrom, windowDays: p.fitted.windowDays, stats: stats.index },
+    features: { names: p.fitted.names, recentFrom: p.fitted.recentFrom, windowDays: p.fitted.windowDays, stats: stats.index, collab },
     tables: { users: users.meta, movies: movies.meta },
     models: saved,
     best_model: p.bestModel,
@@ -132,6 +145,25 @@ function loadModel(engine: Engine, entry: SavedModel, bytes: Uint8Array, nFeatur
     : '';
   if (problem) throw new MlError('DESERIALIZE', `${path} ${problem}`);
   return model;
+}
+
+/** The collaborative models of the manifest, each loaded from its (checksummed) file and checked against its entry. */
+function loadCollab(engine: Engine, c: NonNullable<Manifest['features']['collab']>, bytes: Map<string, Uint8Array>, dir: string): FittedCollab {
+  const fromBytes = (engine as unknown as { collabModelFromBytes?: (b: Uint8Array) => CollabModelLike & { info?: { kind?: string } } }).collabModelFromBytes;
+  if (typeof fromBytes !== 'function') throw new MlError('BACKEND_UNAVAILABLE', `${dir}: the ${engine.backend} engine has no collaborative models, which this folder needs`);
+  const models = c.models.map((e) => {
+    const path = join(dir, e.file);
+    let model: CollabModelLike & { info?: { kind?: string } };
+    try {
+      model = fromBytes.call(engine, bytes.get(e.file)!);
+    } catch (err) {
+      const x = err instanceof MlError ? err : new MlError('DESERIALIZE', String(err));
+      throw new MlError(x.code, `${path}: ${x.message}`, { cause: err });
+    }
+    if (model.info?.kind !== undefined && model.info.kind !== e.kind) throw new MlError('DESERIALIZE', `${path} is a ${model.info.kind} model but the manifest says ${e.kind}`);
+    return { spec: { kind: e.kind, params: e.params }, target: e.target, model };
+  });
+  return { models, names: c.names };
 }
 
 export type LoadedPipeline = FittedPipeline & { readonly manifest: Manifest };
@@ -172,17 +204,21 @@ export function loadPipeline(dir: string, opts: { backend?: string } = {}): Load
   };
   const catalogue = new Map(featureCatalogue(dataset).map((d) => [d.name, d]));
   const names = manifest.features.names;
-  const unknown = names.filter((n) => !catalogue.has(n));
+  const c = manifest.features.collab;
+  const contentNames = names.slice(0, names.length - (c ? c.keep.length : 0));
+  const unknown = contentNames.filter((n) => !catalogue.has(n));
   if (unknown.length) throw new MlError('DESERIALIZE', `${path}: features unknown to this version: ${unknown.join(', ')}`);
   const shapes = accumulate(dataset, buildIndex(dataset), [], manifest.features.recentFrom);
+  const engine = loadEngine(opts.backend);
+  const collab = c ? { fitted: loadCollab(engine, c, bytes, dir), keep: c.keep } : undefined;
   const fitted: FittedFeatures = {
     names,
-    defs: names.map((n) => catalogue.get(n)!),
+    defs: contentNames.map((n) => catalogue.get(n)!),
+    ...(collab ? { collab } : {}),
     stats: unpackStats(bytes.get(DATA_FILES.stats)!, manifest.features.stats, shapes),
     recentFrom: manifest.features.recentFrom,
     windowDays: manifest.features.windowDays,
   };
-  const engine = loadEngine(opts.backend);
   const models = manifest.models.map((e) => ({
     name: e.name,
     kind: kindEntry(e.kind).kind,

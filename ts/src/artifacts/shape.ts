@@ -100,3 +100,9 @@ export const union =
     }
     return fail(at, `must be ${what}, got ${JSON.stringify(v)?.slice(0, 80)}`);
   };
+
+/** null, or a value of one shape (the field itself must be present). */
+export const nullable =
+  <T>(check: Check<T>): Check<T | null> =>
+  (v, at) =>
+    v === null ? null : check(v, at);

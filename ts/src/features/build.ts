@@ -6,6 +6,7 @@
 import type { Dataset, Split } from '../data/schema.js';
 import { MlError } from '../engine/errors.js';
 import { accumulate, buildIndex, type Index, subtract, type SumsPair } from './aggregates.js';
+import { collabColumns, type FittedCollab } from './collab.js';
 import { featureCatalogue, type FeatureDef } from './columns.js';
 import { type Context, makeContext, type Pair } from './context.js';
 import { oofFolds } from './folds.js';
@@ -24,6 +25,11 @@ export interface FittedFeatures {
   stats: SumsPair;
   recentFrom: number;
   windowDays: number;
+  /**
+   * The collaborative group (collab.ts), when fitted: its all-training-rows models and the group's
+   * columns kept by selection (indices into `fitted.names`). Its columns follow the `defs` columns.
+   */
+  collab?: { fitted: FittedCollab; keep: number[] };
 }
 
 export interface BuiltFeatures {
@@ -111,7 +117,25 @@ export function buildFeatures(ds: Dataset, split: Split, opts: FeatureOptions): 
 
 /** Features for arbitrary (user, movie, moment) pairs with the fitted (all-training-rows) statistics. */
 export function featuresForPairs(ds: Dataset, fitted: FittedFeatures, pairs: Pair[]): Float32Array {
-  return featuresInContext(servingContext(ds, fitted), fitted.defs, pairs);
+  return featuresOf(servingContext(ds, fitted), fitted, pairs);
+}
+
+/**
+ * Every column of `fitted` for `pairs` in a prepared context: the catalogue's, then the kept
+ * collaborative ones (the all-training-rows models, by the ids of `ctx.ds`; an id the models never saw,
+ * e.g. the cold-start slot's, gets their explicit fallback).
+ */
+export function featuresOf(ctx: Context, fitted: FittedFeatures, pairs: Pair[]): Float32Array {
+  const content = featuresInContext(ctx, fitted.defs, pairs);
+  if (!fitted.collab || fitted.collab.keep.length === 0) return content;
+  const n = pairs.length;
+  const users = Int32Array.from(pairs, (p) => ctx.ds.users.id[p.u] as number);
+  const items = Int32Array.from(pairs, (p) => ctx.ds.movies.id[p.m] as number);
+  const cols = collabColumns(fitted.collab.fitted, users, items);
+  const x = new Float32Array(n * fitted.names.length);
+  x.set(content);
+  fitted.collab.keep.forEach((j, k) => x.set(cols.subarray(j * n, (j + 1) * n), (fitted.defs.length + k) * n));
+  return x;
 }
 
 /** The all-training-rows statistics context; build it once and reuse it for many requests. */
@@ -131,9 +155,14 @@ export function featuresInContext(ctx: Context, defs: FeatureDef[], pairs: Pair[
 
 /** The fitted pipeline restricted to the feature columns `keep` (after selection), in that order. */
 export function restrict(f: FittedFeatures, keep: number[]): FittedFeatures {
+  const d = f.defs.length;
+  const content = keep.filter((j) => j < d);
+  const collab = f.collab ? { fitted: f.collab.fitted, keep: keep.filter((j) => j >= d).map((j) => f.collab!.keep[j - d] as number) } : undefined;
+  if (!collab && content.length !== keep.length) throw new MlError('INTERNAL', `restrict: column ${keep.find((j) => j >= d)} is past the ${d} features`);
   return {
     ...f,
-    names: keep.map((j) => f.names[j] as string),
-    defs: keep.map((j) => f.defs[j] as FeatureDef),
+    names: [...content.map((j) => f.names[j] as string), ...(collab ? collab.keep.map((j) => collab.fitted.names[j] as string) : [])],
+    defs: content.map((j) => f.defs[j] as FeatureDef),
+    ...(collab ? { collab } : {}),
   };
 }

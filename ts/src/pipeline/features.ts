@@ -1,13 +1,16 @@
 /**
- * The feature step of the pipeline, in one place: out-of-fold features on a split, then selection
+ * The feature step of the pipeline, in one place: out-of-fold features on a split, the collaborative
+ * group (out-of-fold on the same folds, when the engine has collaborative models), then selection
  * (constant and near-duplicate columns pruned, PCA summary), the kept columns of the train and test
  * tables and of the fitted features. fitPipeline and the bench's feature export both call it.
  */
 import type { Dataset, Split } from '../data/schema.js';
+import type { Engine } from '../engine/types.js';
 import type { Index } from '../features/aggregates.js';
 import { buildFeatures, type FittedFeatures, restrict } from '../features/build.js';
+import { type CollabChoice, type CollabFit, type CollabSpec, collabFeatures } from '../features/collab.js';
 import { type PcaSummary, pca, prune, type Pruning, selectColumns } from '../features/select.js';
-import type { FeatureTable } from '../features/table.js';
+import { FeatureTable } from '../features/table.js';
 import { deriveSeed } from './seeds.js';
 
 export interface PreparedFeatures {
@@ -20,25 +23,64 @@ export interface PreparedFeatures {
   catalogue: number;
   pruning: Pruning;
   pca: PcaSummary;
+  /** The collaborative group before selection: target choice and every column on the test rows (null without collaborative models). */
+  collab: { choice: CollabChoice; specs: CollabSpec[]; names: string[]; test: Float32Array } | null;
 }
 
-/** Features of `split` with out-of-fold folds seeded from the run's root `seed`; `timings` (seconds) gets `features` and `selection`. */
-export function prepareFeatures(ds: Dataset, split: Split, seed: number, timings: Record<string, number> = {}): PreparedFeatures {
+/** The engine's fitCollab bound to it, or null when this engine has no collaborative models. */
+export function collabFitOf(engine: Engine | undefined): CollabFit | null {
+  const f = (engine as unknown as { fitCollab?: CollabFit } | undefined)?.fitCollab;
+  return typeof f === 'function' ? f.bind(engine) : null;
+}
+
+/** The collaborative models of a run: biased MF (engine defaults, the run's derived seed). */
+export function collabSpecs(seed: number): CollabSpec[] {
+  return [{ kind: 'mf', params: { seed: deriveSeed(seed, 'collab') } }];
+}
+
+/** `t` with `cols` (column-major, `names`) appended. */
+const withColumns = (t: FeatureTable, names: string[], cols: Float32Array) => {
+  const x = new Float32Array(t.x.length + cols.length);
+  x.set(t.x);
+  x.set(cols, t.x.length);
+  return new FeatureTable([...t.names, ...names], t.nRows, x, t.y, t.rows, t.pTrue);
+};
+
+/**
+ * Features of `split` with out-of-fold folds seeded from the run's root `seed`; `timings` (seconds) gets
+ * `features`, `collab` and `selection`. With an engine that has `fitCollab`, the collaborative group joins
+ * the catalogue before selection.
+ */
+export async function prepareFeatures(ds: Dataset, split: Split, seed: number, timings: Record<string, number> = {}, engine?: Engine): Promise<PreparedFeatures> {
   let t0 = performance.now();
   const built = buildFeatures(ds, split, { seed: deriveSeed(seed, 'feature-folds') });
   timings.features = (performance.now() - t0) / 1000;
+  let { train, test, fitted } = built;
+  let collab: PreparedFeatures['collab'] = null;
+  const fit = collabFitOf(engine);
+  if (fit) {
+    t0 = performance.now();
+    const specs = collabSpecs(seed);
+    const c = await collabFeatures(ds, split, built.folds, { fit, specs });
+    train = withColumns(train, c.names, c.train);
+    test = withColumns(test, c.names, c.test);
+    fitted = { ...fitted, collab: { fitted: c.fitted, keep: c.names.map((_, j) => j) } };
+    collab = { choice: c.choice, specs, names: c.names, test: c.test };
+    timings.collab = (performance.now() - t0) / 1000;
+  }
   t0 = performance.now();
-  const pruning = prune(built.train);
-  const summary = pca(built.train);
+  const pruning = prune(train);
+  const summary = pca(train);
   timings.selection = (performance.now() - t0) / 1000;
   const keep = pruning.keep;
   return {
-    train: selectColumns(built.train, keep),
-    test: selectColumns(built.test, keep),
-    fitted: restrict(built.fitted, keep),
+    train: selectColumns(train, keep),
+    test: selectColumns(test, keep),
+    fitted: restrict(fitted, keep),
     index: built.index,
-    catalogue: built.train.nFeatures,
+    catalogue: train.nFeatures,
     pruning,
     pca: summary,
+    collab,
   };
 }

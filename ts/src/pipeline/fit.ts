@@ -10,9 +10,10 @@ import type { FeatureTable } from '../features/table.js';
 import type { Index } from '../features/aggregates.js';
 import { analyzeErrors } from '../report/analysis.js';
 import { writeInsights } from '../report/insights.js';
-import { REPORT_SCHEMA, type ModelSummary, type Ranked, type RunReport } from '../report/types.js';
+import { type CollabBaseline, type CollabReport, REPORT_SCHEMA, type ModelSummary, type Ranked, type RunReport } from '../report/types.js';
 import { type SplitKind, splitDataset } from './split.js';
-import { prepareFeatures } from './features.js';
+import { type PreparedFeatures, prepareFeatures } from './features.js';
+import { COLLAB_PARTS, rankAuc } from '../features/collab.js';
 import { FOLDS, type KindEntry, type Mode } from './kinds.js';
 import { deriveSeed } from './seeds.js';
 import { FittedPipeline } from './serving.js';
@@ -71,6 +72,22 @@ function summarize(m: TrainedModel, names: string[]): ModelSummary {
   };
 }
 
+/** The collaborative rows of the report: each CF model alone on the test rows, and its share in each hybrid. */
+function collabReport(ds: Dataset, c: NonNullable<PreparedFeatures['collab']>, test: FeatureTable, trained: TrainedModel[]): CollabReport {
+  const n = test.nRows;
+  const baselines = c.specs.map((spec): CollabBaseline => {
+    const j = c.names.indexOf(COLLAB_PARTS[spec.kind][0]![1]);
+    const score = c.test.subarray(j * n, (j + 1) * n);
+    let se = 0;
+    test.rows.forEach((r, i) => (se += ((score[i] as number) - (ds.interactions.rating[r] as number)) ** 2));
+    const rated = c.choice.target === 'rating';
+    return { name: `collaborative_${spec.kind}`, kind: spec.kind, target: c.choice.target, test_auc: rankAuc(score, test.y), test_rmse: rated ? Math.sqrt(se / Math.max(1, n)) : null };
+  });
+  const columns = test.names.filter((name) => c.names.includes(name));
+  const importance_share = Object.fromEntries(trained.map((m) => [m.name, test.names.reduce((s, name, j) => s + (c.names.includes(name) ? (m.importance[j] ?? 0) : 0), 0)]));
+  return { target: c.choice.target, cv_auc: c.choice.cv_auc, baselines, columns, importance_share };
+}
+
 export async function fitPipeline(ds: Dataset, o: FitOptions): Promise<FitResult> {
   const log = o.onProgress ?? (() => {});
   const timings: Record<string, number> = { ...o.timings };
@@ -78,7 +95,7 @@ export async function fitPipeline(ds: Dataset, o: FitOptions): Promise<FitResult
   const split = splitDataset(ds, o.split, o.testFraction, deriveSeed(o.seed, 'split'), FOLDS[o.mode]);
   timings.split = (performance.now() - t0) / 1000;
   log(`split: ${o.split}, ${split.train.length} train / ${split.test.length} test`);
-  const f = prepareFeatures(ds, split, o.seed, timings);
+  const f = await prepareFeatures(ds, split, o.seed, timings, o.engine);
   const { train, test } = f;
   log(`features: ${train.nFeatures} of ${f.catalogue} kept`);
   const t1 = performance.now();
@@ -100,6 +117,7 @@ export async function fitPipeline(ds: Dataset, o: FitOptions): Promise<FitResult
     features: { catalogue: f.catalogue, kept: f.pruning.keep.length, dropped: f.pruning.dropped, correlated_pairs: f.pruning.correlatedPairs, pca: f.pca },
     bayes_auc: bayes,
     models: trained.map((m) => summarize(m, train.names)),
+    ...(f.collab ? { collab: collabReport(ds, f.collab, test, trained) } : {}),
     best_model: best.name,
     error_analysis: errors,
     timings,

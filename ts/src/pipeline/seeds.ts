@@ -15,6 +15,7 @@ export type SeedStream =
   | 'permutation'
   | 'cv-folds'
   | 'demo-users'
+  | 'collab'
   | `model:${string}`;
 
 /** A 32-bit seed for `stream`, a pure function of (root, stream name): FNV-1a of the name mixed with the root through splitmix32. */

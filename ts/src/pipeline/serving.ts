@@ -8,7 +8,7 @@
 import type { Dataset } from '../data/schema.js';
 import { MlError } from '../engine/errors.js';
 import type { Engine, Model, ModelKind } from '../engine/types.js';
-import { type FittedFeatures, featuresInContext, servingContext } from '../features/build.js';
+import { type FittedFeatures, featuresOf, servingContext } from '../features/build.js';
 import type { Context, Pair } from '../features/context.js';
 import { addColdSlot, fillColdSlot, type UserProfile } from './cold.js';
 import { applyPreprocessing, type FittedStep } from './preprocess.js';
@@ -141,7 +141,7 @@ export class FittedPipeline {
   private probabilities(pairs: Pair[], modelName?: string): Float32Array {
     const model = this.model(modelName);
     if (!pairs.length) return new Float32Array(0);
-    const x = this.modelInput(modelName, featuresInContext(this.ctx, this.fitted.defs, pairs), pairs.length);
+    const x = this.modelInput(modelName, featuresOf(this.ctx, this.fitted, pairs), pairs.length);
     return model.predict({ x, nRows: pairs.length });
   }
 

@@ -27,6 +27,30 @@ export interface ModelSummary {
   permutation: Ranked[];
 }
 
+/** A collaborative model alone, scored on the test rows (the "collaborative filtering baseline" rows). */
+export interface CollabBaseline {
+  name: string;
+  kind: string;
+  /** What it was fitted on (chosen by out-of-fold AUC on training rows). */
+  target: 'rating' | 'liked';
+  /** ROC-AUC of its score for `liked`. */
+  test_auc: number;
+  /** RMSE of its predicted star rating (null when fitted on the like label). */
+  test_rmse: number | null;
+}
+
+/** The collaborative feature group: how its target was chosen, the baselines, and what it adds to each model. */
+export interface CollabReport {
+  target: 'rating' | 'liked';
+  /** Out-of-fold AUC (training rows) of the MF score per candidate target. */
+  cv_auc: Partial<Record<'rating' | 'liked', number>>;
+  baselines: CollabBaseline[];
+  /** Kept collaborative columns. */
+  columns: string[];
+  /** Per model: share of its native importance on the collaborative columns. */
+  importance_share: Record<string, number>;
+}
+
 export interface RunReport {
   schema: typeof REPORT_SCHEMA;
   created: string;
@@ -38,6 +62,8 @@ export interface RunReport {
   /** AUC of the true like probabilities on the test rows (synthetic data only): the ceiling for any model. */
   bayes_auc: number | null;
   models: ModelSummary[];
+  /** The collaborative group (absent when the engine has no collaborative models). */
+  collab?: CollabReport;
   best_model: string;
   error_analysis: ErrorAnalysis;
   insights: string[];
