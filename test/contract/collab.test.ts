@@ -1,6 +1,6 @@
 /**
  * Collaborative models on both backends: a seeded planted low-rank rating set (r = 3 + b_u + b_i + p_u·q_i
- * + noise 0.2, rank 3), every 5th rating held out. MF must get close to the noise; files round-trip;
+ * + noise 0.2, rank 3), every 5th rating held out. MF must get close to the noise; item_knn must beat its own baseline; files round-trip;
  * unknown ids are flagged cold starts; native and wasm write byte-identical model files; bad inputs coded.
  */
 import assert from 'node:assert/strict';
@@ -36,13 +36,14 @@ const rmse = (a: Float32Array, b: Float32Array): number => Math.sqrt(a.reduce((s
 
 const { train, test } = planted(200, 100, 30, 3, 0.2, 7);
 const MF: CollabSpec = { kind: 'mf', params: { factors: 3, iterations: 15, l2_factors: 0.05, l2_bias: 0.05, seed: 1 } };
+const KNN: CollabSpec = { kind: 'item_knn', params: { k: 20 } };
 
 for (const backend of BACKENDS) {
   describe(`collaborative models [${backend}]`, () => {
     const e = engine(backend);
 
     it('lists the collaborative kinds', () => {
-      assert.ok(e.info().collab_models.includes('mf'));
+      assert.deepEqual(e.info().collab_models, ['mf', 'item_knn']);
     });
 
     it('mf recovers the planted matrix: test RMSE near the noise, far below the bias-only model', async () => {
@@ -57,6 +58,20 @@ for (const backend of BACKENDS) {
       const biasOnly = e.fitCollabSync(train, { kind: 'mf', params: { factors: 1, init_scale: 0, seed: 1 } });
       const base = rmse(biasOnly.predict(test.users, test.items), test.values);
       assert.ok(got < 0.3 && got < base - 0.05, `mf test RMSE ${got}, bias only ${base}`);
+    });
+
+    it('item_knn beats the bias-only baseline it is built on, and reports its support', async () => {
+      const m = await e.fitCollab(train, KNN);
+      assert.equal(m.info.kind, 'item_knn');
+      const { names, x } = m.parts(test.users, test.items);
+      const n = test.users.length;
+      const col = (name: string) => x.subarray(names.indexOf(name) * n, (names.indexOf(name) + 1) * n);
+      const [knn, base] = [rmse(col('score'), test.values), rmse(col('baseline'), test.values)];
+      assert.ok(knn < base - 0.02, `item_knn test RMSE ${knn}, baseline ${base}`);
+      assert.ok(col('neighbours').every((v) => v >= 0 && v <= 20) && col('neighbours').some((v) => v === 20));
+      assert.ok(col('similarity_mass').every((v) => v >= 0));
+      const back = e.collabModelFromBytes(m.toBytes());
+      assert.deepEqual(back.predict(test.users, test.items), col('score'));
     });
 
     it('sync and async fits give the same model file, and the file round-trips', async () => {
@@ -113,7 +128,7 @@ for (const backend of BACKENDS) {
 
 describe('collaborative model files [native vs wasm]', () => {
   const [a, b] = BACKENDS.map(engine) as [ReturnType<typeof engine>, ReturnType<typeof engine>];
-  for (const spec of [MF, { kind: 'mf', params: { factors: 8, iterations: 5, weighted_lambda: false, l2_factors: 2, seed: 3 } }] as CollabSpec[]) {
+  for (const spec of [MF, { kind: 'mf', params: { factors: 8, iterations: 5, weighted_lambda: false, l2_factors: 2, seed: 3 } }, KNN] as CollabSpec[]) {
     it(`${spec.kind} ${JSON.stringify(spec.params)}: the files are byte-identical`, () => {
       const fa = a.fitCollabSync(train, spec).toBytes();
       const fb = b.fitCollabSync(train, spec).toBytes();

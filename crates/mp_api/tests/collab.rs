@@ -18,6 +18,7 @@ fn triples() -> (Vec<i32>, Vec<i32>, Vec<f32>) {
 }
 
 const MF: &str = r#"{"kind":"mf","params":{"factors":4,"iterations":3,"seed":5}}"#;
+const KNN: &str = r#"{"kind":"item_knn","params":{"k":5}}"#;
 
 #[test]
 fn specs_fill_defaults_and_name_bad_params() {
@@ -38,7 +39,11 @@ fn specs_fill_defaults_and_name_bad_params() {
         assert_eq!(e.code(), ErrorCode::InvalidParam, "{json}");
         assert!(e.message().contains(needle), "{json}: {e}");
     }
-    assert!(CollabSpec::kinds().contains(&"mf"));
+    assert_eq!(CollabSpec::kinds(), ["mf", "item_knn"]);
+    let s = CollabSpec::from_json(r#"{"kind":"item_knn"}"#).unwrap();
+    assert_eq!((s.params_json()["k"].as_u64(), s.params_json()["shrinkage"].as_f64()), (Some(40), Some(100.0)));
+    let e = CollabSpec::from_json(r#"{"kind":"item_knn","params":{"k":1001}}"#).unwrap_err();
+    assert!(e.message().contains("`k` must be in [1, 1000]"), "{e}");
     // feature-model specs do not take collaborative kinds
     assert_eq!(mp_api::ModelSpec::from_json(MF).unwrap_err().code(), ErrorCode::InvalidParam);
 }
@@ -61,6 +66,21 @@ fn model_files_round_trip_and_info_describes_the_fit() {
     let (pu, pi) = ([0, 7, 999, 0], [100, 103, 100, 5]);
     assert_eq!(back.parts(&pu, &pi).unwrap(), m.parts(&pu, &pi).unwrap());
     assert_eq!(m.predict(&pu, &pi).unwrap(), m.parts(&pu, &pi).unwrap()[..4]);
+}
+
+#[test]
+fn item_knn_files_round_trip() {
+    let (u, i, v) = triples();
+    let m = fit_collab_quiet(&u, &i, &v, KNN).unwrap();
+    let info: serde_json::Value = serde_json::from_str(&m.info_json()).unwrap();
+    assert_eq!(info["kind"], "item_knn");
+    assert_eq!(info["parts"], serde_json::json!(["score", "baseline", "neighbours", "similarity_mass", "known_user", "known_item"]));
+    assert_eq!(info["fit"]["baseline_train_rmse"].as_array().unwrap().len(), 10);
+    let bytes = m.to_bytes().unwrap();
+    let back = CollabModel::from_bytes(&bytes).unwrap();
+    assert_eq!(back.to_bytes().unwrap(), bytes);
+    let (pu, pi) = ([0, 7, 999, 14], [100, 103, 100, 109]);
+    assert_eq!(back.parts(&pu, &pi).unwrap(), m.parts(&pu, &pi).unwrap());
 }
 
 #[test]

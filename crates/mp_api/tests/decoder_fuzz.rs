@@ -50,7 +50,7 @@ fn collab_files() -> Vec<Vec<u8>> {
     COLLAB_SPECS.iter().map(|spec| fit_collab_quiet(&u, &i, &v, spec).unwrap().to_bytes().unwrap()).collect()
 }
 
-const COLLAB_SPECS: &[&str] = &[r#"{"kind":"mf","params":{"factors":3,"iterations":2,"seed":0}}"#];
+const COLLAB_SPECS: &[&str] = &[r#"{"kind":"mf","params":{"factors":3,"iterations":2,"seed":0}}"#, r#"{"kind":"item_knn","params":{"k":3}}"#];
 
 /// Random bytes, between `min` and `max` of them.
 fn noise(rng: &mut Rng, min: usize, max: usize) -> Vec<u8> {
@@ -74,6 +74,7 @@ fn edit_header(rng: &mut Rng, header: &[u8]) -> Vec<u8> {
         serde_json::json!({}),
         serde_json::json!(FEATURES + 1),
         serde_json::json!("mf"),
+        serde_json::json!("item_knn"),
         serde_json::json!(["score"]),
         serde_json::json!(1.5),
     ];

@@ -1,7 +1,10 @@
-//! moviepref collaborative filtering: models of (user id, item id, value) triples. Ratings are
+//! moviepref collaborative filtering: models of (user id, item id, value) triples (biased MF by ALS,
+//! item kNN on baselines). Ratings are
 //! indexed as CSR by user and by item; unknown ids at predict time are cold starts, scored from the
 //! global mean and whatever biases are known. Deterministic: same seed, same bytes on native and
 //! wasm at any thread count (fixed chunking, f64 accumulators, no platform libm).
+pub mod knn;
+mod knn_params;
 mod linalg;
 pub mod mf;
 mod mf_params;
@@ -9,6 +12,8 @@ mod par;
 pub mod planted;
 pub mod ratings;
 
+pub use knn::{KnnModel, KNN_PARTS, MAX_SIMILARITY_ENTRIES};
+pub use knn_params::KnnParams;
 pub use mf::{MfModel, MF_PARTS};
 pub use mf_params::MfParams;
 pub use ratings::{IdMap, Ratings};

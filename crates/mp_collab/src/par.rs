@@ -21,3 +21,16 @@ pub(crate) fn map_chunks<T: Send>(n: usize, f: impl Fn(Range<usize>) -> Vec<T> +
     }
     out
 }
+
+/// `f(first_row, rows)` over fixed chunks of `CHUNK` rows of `row_len` values each, written in place
+/// (chunks in parallel under `parallel`): no second copy of a large output.
+pub(crate) fn for_each_row_chunk<T: Send>(data: &mut [T], row_len: usize, f: impl Fn(usize, &mut [T]) + Sync + Send) {
+    let size = (CHUNK * row_len).max(1);
+    #[cfg(feature = "parallel")]
+    {
+        use rayon::prelude::*;
+        data.par_chunks_mut(size).enumerate().for_each(|(c, rows)| f(c * CHUNK, rows));
+    }
+    #[cfg(not(feature = "parallel"))]
+    data.chunks_mut(size).enumerate().for_each(|(c, rows)| f(c * CHUNK, rows));
+}

@@ -41,6 +41,8 @@ export type ForestParams = Partial<Rust.ForestParams>;
 
 /** Biased matrix factorization by ALS (`mf`); `seed` is required in a spec. */
 export type MfParams = Partial<Rust.MfParams>;
+/** Item neighbourhood on baselines (`item_knn`, Surprise's KNNBaseline names and defaults). */
+export type KnnParams = Partial<Rust.KnnParams>;
 
 /** Column-major features: feature j is x[j*nRows .. (j+1)*nRows]. Missing = NaN. */
 export interface Matrix {
@@ -103,8 +105,9 @@ export interface CollabModel {
   /** The score of each (users[k], items[k]) pair. */
   predict(users: Int32Array, items: Int32Array): Float32Array;
   /**
-   * Per pair, the named columns (`info.parts`, score first: mf adds user_bias, item_bias, dot, known_user,
-   * known_item) as one column-major matrix: column j is x[j*n .. (j+1)*n] for n pairs.
+   * Per pair, the named columns (`info.parts`, score first: mf adds user_bias, item_bias, dot; item_knn adds
+   * baseline, neighbours (how many were used), similarity_mass (their total similarity); both end with the
+   * 0/1 flags known_user, known_item) as one column-major matrix: column j is x[j*n .. (j+1)*n] for n pairs.
    */
   parts(users: Int32Array, items: Int32Array): { names: string[]; x: Float32Array };
   /** The versioned, checksummed model file (identical format on both backends). */

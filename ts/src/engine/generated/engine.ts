@@ -162,9 +162,39 @@ init_scale: number,
  * Seeds the initial factors: required in a model spec (no default seed).
  */
 seed: number, };
+
+/**
+ * Item kNN on baseline residuals (Koren's KNNBaseline, Surprise's names and defaults where they exist).
+ */
+export type KnnParams = { 
+/**
+ * Most neighbours (the user's most similar rated items with positive similarity), in [1, 1000] (default 40).
+ */
+k: number, 
+/**
+ * Similarity shrinkage λ in s = n/(n + λ)·ρ, in [0, 1e6] (default 100).
+ */
+shrinkage: number, 
+/**
+ * Fewer common raters than this gives similarity 0, in [1, 1e6] (default 1).
+ */
+min_support: number, 
+/**
+ * Baseline ALS shrinkage of the user biases, in [0, 1e6] (default 15).
+ */
+reg_user: number, 
+/**
+ * Baseline ALS shrinkage of the item biases, in [0, 1e6] (default 10).
+ */
+reg_item: number, 
+/**
+ * Baseline ALS sweeps (items then users), in [1, 1000] (default 10).
+ */
+baseline_iterations: number, };
 /** A collaborative model specification (fitted on user/item/value triples; mf needs `seed`). */
 export type CollabSpec =
-  | { kind: "mf"; params?: Partial<MfParams> };
+  | { kind: "mf"; params?: Partial<MfParams> }
+  | { kind: "item_knn"; params?: Partial<KnnParams> };
 
 export type CollabKind = CollabSpec['kind'];
 
