@@ -38,6 +38,11 @@ describe('runPipeline (demo grids, in-memory data)', async () => {
     const html = readFileSync(join(out, 'report.html'), 'utf8');
     assert.match(html, /<svg/);
     assert.match(html, /ROC curves/);
+    // The collaborative baseline sits in the comparison next to the hybrids, with its own section.
+    assert.equal(report.collab.baselines[0].name, 'collaborative_mf');
+    assert.match(html, /collaborative_mf alone \(on (rating|liked)/);
+    assert.match(html, /<div id="collab"><p>Matrix factorization fitted on/);
+    assert.ok(report.insights.some((i: string) => i.startsWith('Matrix factorization alone')), 'an insight compares MF alone with the best model');
     assert.ok(!readdirSync(tmp).some((f) => f.includes('.tmp-')), 'no temp directory left behind');
   });
 

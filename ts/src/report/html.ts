@@ -13,7 +13,22 @@ function comparisonTable(r: RunReport): string {
       `${cols.map((c) => `<td>${f(m.test[c])}</td>`).join('')}<td>${m.configs_evaluated}</td><td>${m.search_rows}</td><td>${f(m.search_seconds, 1)}</td></tr>`)
     .join('');
   const bayes = r.bayes_auc === null ? '' : `<tr class="ref"><td>Bayes-optimal (true probabilities)</td><td></td><td>${f(r.bayes_auc)}</td>${cols.slice(1).map(() => '<td></td>').join('')}<td></td><td></td><td></td></tr>`;
-  return `<table>${head}${rows}${bayes}</table>`;
+  const cf = (r.collab?.baselines ?? [])
+    .map((b) => `<tr class="cf"><td>${esc(b.name)} alone (on ${esc(b.target)}${b.test_rmse === null ? '' : `, RMSE ${f(b.test_rmse)}`})</td><td></td><td>${f(b.test_auc)}</td>${cols.slice(1).map(() => '<td></td>').join('')}<td></td><td></td><td></td></tr>`)
+    .join('');
+  return `<table>${head}${rows}${cf}${bayes}</table>`;
+}
+
+/** The collaborative group: its target choice, the baselines next to the hybrids, and what the group adds. */
+function collabSection(r: RunReport): string {
+  const c = r.collab;
+  if (!c) return '<p>No collaborative models in this engine build: the models use content features only.</p>';
+  const cv = Object.entries(c.cv_auc).map(([t, v]) => `${esc(t)} ${f(v)}`).join(', ');
+  const share = r.models.map((m) => `<tr><td>${esc(m.name)}</td><td>${f(m.test.roc_auc)}</td><td>${f(c.importance_share[m.name], 3)}</td></tr>`).join('');
+  const base = c.baselines.map((b) => `<tr class="cf"><td>${esc(b.name)} alone</td><td>${f(b.test_auc)}</td><td></td></tr>`).join('');
+  return `<p>Matrix factorization fitted on <b>${esc(c.target)}</b>, chosen by out-of-fold AUC on the training rows (${cv}). ` +
+    `Training rows get out-of-fold scores (the feature folds); test rows and serving the model fitted on all training rows. Kept columns: ${c.columns.map(esc).join(', ') || 'none'}.</p>` +
+    `<table><tr><th>model</th><th>test AUC</th><th>importance share of the collaborative columns</th></tr>${share}${base}</table>`;
 }
 
 function charts(r: RunReport): string {
@@ -57,7 +72,7 @@ export function renderHtml(r: RunReport): string {
   const d = r.dataset;
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>moviepref report</title><style>
 body{font-family:system-ui,sans-serif;margin:24px;color:#222;max-width:1300px}table{border-collapse:collapse;margin:8px 0}td,th{border:1px solid #ccc;padding:3px 7px;font-size:12px;text-align:right}
-td:first-child,th:first-child{text-align:left}tr.best{background:#eef6ee}tr.ref{color:#666;font-style:italic}.row{display:flex;flex-wrap:wrap;gap:16px;align-items:flex-start}.grid{display:grid;grid-template-columns:repeat(2,1fr);gap:8px}code{font-size:12px}li{margin:3px 0}
+td:first-child,th:first-child{text-align:left}tr.best{background:#eef6ee}tr.ref{color:#666;font-style:italic}tr.cf{color:#335}.row{display:flex;flex-wrap:wrap;gap:16px;align-items:flex-start}.grid{display:grid;grid-template-columns:repeat(2,1fr);gap:8px}code{font-size:12px}li{margin:3px 0}
 </style></head><body>
 <h1>moviepref: will a user like a movie?</h1>
 <p>${esc(r.created)} · engine ${esc(r.engine.backend)} ${esc(r.engine.version)} · ${esc(JSON.stringify(r.config))}</p>
@@ -65,6 +80,7 @@ td:first-child,th:first-child{text-align:left}tr.best{background:#eef6ee}tr.ref{
 <h2>Insights</h2><ul id="insights">${r.insights.map((i) => `<li>${esc(i)}</li>`).join('')}</ul>
 <h2>Model comparison</h2><div id="comparison">${comparisonTable(r)}</div>
 ${charts(r)}
+<h2>Collaborative filtering</h2><div id="collab">${collabSection(r)}</div>
 <h2>Models</h2>${modelSections(r)}
 <h2>Error analysis (${esc(r.best_model)})</h2>${errorSection(r)}
 <h2>Features</h2>${featureSection(r)}

@@ -27,6 +27,14 @@ export function writeInsights(r: Omit<RunReport, 'insights'>): string[] {
     `At a 0.5 threshold, ${pct(t.precision)} of the movies it recommends are liked (precision) and it finds ${pct(t.recall)} of the movies users like (recall); ` +
       `${pct(t.fpr)} of disliked movies would still be recommended.`,
   );
+  const cf = r.collab?.baselines[0];
+  if (r.collab && cf) {
+    const d = auc - cf.test_auc;
+    out.push(
+      `Matrix factorization alone (fitted on ${r.collab.target}) reaches test AUC ${cf.test_auc.toFixed(3)}; ${best.name} with the collaborative columns is ` +
+        `${d >= 0 ? `${d.toFixed(3)} above` : `${(-d).toFixed(3)} below`} it, and those columns carry ${pct(r.collab.importance_share[best.name] ?? 0)} of its importance.`,
+    );
+  }
   const top = best.permutation.slice(0, 3).filter((f) => f.value > 0);
   if (top.length) out.push(`Shuffling ${top.map((f) => `${f.name} (-${f.value.toFixed(3)} AUC)`).join(', ')} hurts most: these drive the predictions.`);
   const history = r.error_analysis.bySegment.find((s) => s.dimension.startsWith('user history'));
