@@ -71,6 +71,15 @@ describe('bench collaborative verdicts', () => {
   });
 });
 
+/** 40 users x 30 items; a user likes the items of their own parity (rating 5) and not the others (1);
+ *  plus a test row with a cold user and one with a cold item. */
+function parityRatings(): string[] {
+  const lines = [HEADER];
+  for (let u = 0; u < 40; u++) for (let i = 0; i < 30; i++) if ((u * 7 + i * 3) % 4 !== 0) lines.push(`${(u + i) % 5 === 0 ? 'test' : 'train'},${u},${i},${u % 2 === i % 2 ? 5 : 1},${u % 2 === i % 2 ? 1 : 0}`);
+  lines.push('test,999,1,5,1', 'test,1,999,1,0');
+  return lines;
+}
+
 describe('bench collaborative drivers', () => {
   it('finds fitCollab on an engine that has it and reports none otherwise', async () => {
     assert.equal(collabFitOf({} as Engine), null);
@@ -113,14 +122,23 @@ describe('bench collaborative drivers', () => {
     assert.deepEqual(coldCounts({ train: part([1, 2], [10, 11]), test: part([1, 3, 3], [12, 10, 13]) }), { cold_users: 2, cold_items: 2 });
   });
 
+  it('fits our collaborative models through the engine on a tiny split: fields, cold rows, AUC from the score', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'mp-collab-ours-')), 'r.csv');
+    writeFileSync(file, `${parityRatings().join('\n')}\n`);
+    for (const [kind, params] of [['mf', '{"seed":1}'], ['item_knn', '{}']]) {
+      const r = spawnSync(process.execPath, ['--import', 'tsx', 'bench/collab-fit.ts', '--data', file, '--kind', kind as string, '--params', params as string], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, RAYON_NUM_THREADS: '1' } });
+      assert.equal(r.status, 0, r.stderr);
+      const out = JSON.parse(r.stdout.trim()) as Record<string, number>;
+      assert.deepEqual([out.cold_users, out.cold_items, out.n_test], [1, 1, 2 + 180], kind);
+      assert.ok((out.test_auc as number) > 0.9, `${kind} AUC ${out.test_auc}`);
+      assert.ok(Number.isFinite(out.test_rmse) && (out.fit_seconds as number) >= 0, kind);
+    }
+  });
+
   it('runs the Python peers on a tiny split: fields, cold rows, AUC from the score', { skip: !existsSync(PY) && 'bench/.venv not installed' }, () => {
     const dir = mkdtempSync(join(tmpdir(), 'mp-collab-py-'));
     const file = join(dir, 'r.csv');
-    // 40 users x 30 items; a user likes the items of their own parity (rating 5) and not the others (1).
-    const lines = [HEADER];
-    for (let u = 0; u < 40; u++) for (let i = 0; i < 30; i++) if ((u * 7 + i * 3) % 4 !== 0) lines.push(`${(u + i) % 5 === 0 ? 'test' : 'train'},${u},${i},${u % 2 === i % 2 ? 5 : 1},${u % 2 === i % 2 ? 1 : 0}`);
-    lines.push('test,999,1,5,1', 'test,1,999,1,0'); // a cold user and a cold item
-    writeFileSync(file, `${lines.join('\n')}\n`);
+    writeFileSync(file, `${parityRatings().join('\n')}\n`);
     for (const lib of ['surprise-svd', 'implicit-als']) {
       const r = spawnSync(PY, ['bench/collab_peers.py', '--data', file, '--lib', lib], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, OPENBLAS_NUM_THREADS: '1' } });
       assert.equal(r.status, 0, r.stderr);
