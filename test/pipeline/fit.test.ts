@@ -40,6 +40,11 @@ describe('fitPipeline (in memory)', async () => {
     assert.equal(c.cv_auc[c.target], Math.max(...Object.values(c.cv_auc)), 'the target with the best out-of-fold AUC');
     assert.ok(c.columns.length > 0 && c.columns.every((n) => n.startsWith('cf_') && p.training.test.names.includes(n)));
     for (const m of p.models) assert.ok(c.importance_share[m.name]! >= 0 && c.importance_share[m.name]! <= 1 + 1e-9, m.name);
+    // What the group adds: the best configuration refit without it.
+    const best = p.training.report.models.find((m) => m.name === p.training.report.best_model)!;
+    assert.equal(c.without?.model, best.name);
+    assert.equal(c.without?.with_group, best.test.roc_auc);
+    assert.ok(c.without!.test_auc > 0.5 && c.without!.test_auc <= 1, `without the group: ${c.without!.test_auc}`);
     assert.deepEqual(manifest.features.collab?.models.map((m) => m.file), ['collab/mf.mpc']);
     assert.match(manifest.files['collab/mf.mpc'] ?? '', /^[0-9a-f]{64}$/);
     // A user the collaborative model never saw is served through its explicit fallback, not refused.

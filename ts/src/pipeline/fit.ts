@@ -5,7 +5,9 @@
  * demo worker). The CLI, `serve`, `evaluate`, the browser demo and the bench all run this one path.
  */
 import type { Dataset, Split } from '../data/schema.js';
-import type { Engine } from '../engine/types.js';
+import type { Engine, ModelSpec } from '../engine/types.js';
+import { selectColumns } from '../features/select.js';
+import { applyPreprocessing, fitPreprocessing } from './preprocess.js';
 import type { FeatureTable } from '../features/table.js';
 import type { Index } from '../features/aggregates.js';
 import { analyzeErrors } from '../report/analysis.js';
@@ -85,7 +87,18 @@ function collabReport(ds: Dataset, c: NonNullable<PreparedFeatures['collab']>, t
   });
   const columns = test.names.filter((name) => c.names.includes(name));
   const importance_share = Object.fromEntries(trained.map((m) => [m.name, test.names.reduce((s, name, j) => s + (c.names.includes(name) ? (m.importance[j] ?? 0) : 0), 0)]));
-  return { target: c.choice.target, cv_auc: c.choice.cv_auc, baselines, columns, importance_share };
+  return { target: c.choice.target, cv_auc: c.choice.cv_auc, baselines, columns, importance_share, without: null };
+}
+
+/** What the group adds to `m`: the same configuration refit on the training table without the collaborative columns, scored on the test rows. */
+async function withoutGroup(engine: Engine, m: TrainedModel, train: FeatureTable, test: FeatureTable, group: string[]): Promise<CollabReport['without']> {
+  const keep = train.names.map((_, j) => j).filter((j) => !group.includes(train.names[j] as string));
+  if (keep.length === train.nFeatures || keep.length === 0) return null;
+  const [tr, te] = [selectColumns(train, keep), selectColumns(test, keep)];
+  const steps = fitPreprocessing(m.entry.preprocessing, tr.x, tr.nRows);
+  const model = await engine.fit({ x: applyPreprocessing(steps, tr.x, tr.nRows), nRows: tr.nRows }, tr.y, { kind: m.entry.kind, params: m.grid.best_params } as ModelSpec);
+  const p = model.predict({ x: applyPreprocessing(steps, te.x, te.nRows), nRows: te.nRows });
+  return { model: m.name, test_auc: engine.metrics(te.y, p).roc_auc, with_group: m.evaluation.metrics.roc_auc };
 }
 
 export async function fitPipeline(ds: Dataset, o: FitOptions): Promise<FitResult> {
@@ -102,6 +115,13 @@ export async function fitPipeline(ds: Dataset, o: FitOptions): Promise<FitResult
   const trained = await trainAll(o.engine, train, test, { mode: o.mode, seed: o.seed, searchRows: o.searchRows, kinds: o.kinds, onProgress: log });
   timings.training = (performance.now() - t1) / 1000;
   const best = [...trained].sort((a, b) => cvAuc(b) - cvAuc(a))[0]!;
+  const collab = f.collab ? collabReport(ds, f.collab, test, trained) : null;
+  if (collab) {
+    const t2 = performance.now();
+    collab.without = await withoutGroup(o.engine, best, train, test, f.collab!.names);
+    timings.without_collab = (performance.now() - t2) / 1000;
+    if (collab.without) log(`${best.name} without the collaborative columns: test AUC ${collab.without.test_auc.toFixed(4)} (with: ${collab.without.with_group.toFixed(4)})`);
+  }
   const bayes = test.pTrue ? o.engine.metrics(test.y, Float32Array.from(test.pTrue)).roc_auc : null;
   const errors = analyzeErrors(ds, test, best.testP, { user: f.fitted.stats.users.count, movie: f.fitted.stats.movies.count }, f.index.userRow, f.index.movieRow);
   let liked = 0;
@@ -117,7 +137,7 @@ export async function fitPipeline(ds: Dataset, o: FitOptions): Promise<FitResult
     features: { catalogue: f.catalogue, kept: f.pruning.keep.length, dropped: f.pruning.dropped, correlated_pairs: f.pruning.correlatedPairs, pca: f.pca },
     bayes_auc: bayes,
     models: trained.map((m) => summarize(m, train.names)),
-    ...(f.collab ? { collab: collabReport(ds, f.collab, test, trained) } : {}),
+    ...(collab ? { collab } : {}),
     best_model: best.name,
     error_analysis: errors,
     timings,

@@ -28,7 +28,8 @@ function collabSection(r: RunReport): string {
   const base = c.baselines.map((b) => `<tr class="cf"><td>${esc(b.name)} alone</td><td>${f(b.test_auc)}</td><td></td></tr>`).join('');
   return `<p>Matrix factorization fitted on <b>${esc(c.target)}</b>, chosen by out-of-fold AUC on the training rows (${cv}). ` +
     `Training rows get out-of-fold scores (the feature folds); test rows and serving the model fitted on all training rows. Kept columns: ${c.columns.map(esc).join(', ') || 'none'}.</p>` +
-    `<table><tr><th>model</th><th>test AUC</th><th>importance share of the collaborative columns</th></tr>${share}${base}</table>`;
+    `<table><tr><th>model</th><th>test AUC</th><th>importance share of the collaborative columns</th></tr>${share}${base}</table>` +
+    (c.without ? `<p>${esc(c.without.model)} refit without the collaborative columns: test AUC ${f(c.without.test_auc)} (with them: ${f(c.without.with_group)}).</p>` : '');
 }
 
 function charts(r: RunReport): string {

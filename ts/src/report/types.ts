@@ -49,6 +49,8 @@ export interface CollabReport {
   columns: string[];
   /** Per model: share of its native importance on the collaborative columns. */
   importance_share: Record<string, number>;
+  /** The best model's configuration refit without the collaborative columns (null when none was kept). */
+  without: { model: string; test_auc: number; with_group: number } | null;
 }
 
 export interface RunReport {
