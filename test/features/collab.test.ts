@@ -43,6 +43,7 @@ const baseline: CollabFit = async (r: CollabRatings, spec: CollabSpec): Promise<
 };
 
 const MF: CollabSpec = { kind: 'mf', params: { factors: 4, iterations: 10, seed: 1 } };
+const KNN: CollabSpec = { kind: 'item_knn', params: {} };
 
 function quarterSplit(n: number) {
   const all = Uint32Array.from({ length: n }, (_, i) => i);
@@ -62,7 +63,7 @@ describe('collaborative feature group', () => {
       const ds = tinyDataset(200, 150, 6000, 3, 'random');
       const split = quarterSplit(ds.interactions.n);
       const folds = oofFolds(split.train.length, 5, 3);
-      const f = await collabFeatures(ds, split, folds, { fit, specs: [MF] });
+      const f = await collabFeatures(ds, split, folds, { fit, specs: fit === baseline ? [MF] : [MF, KNN] });
       const n = split.train.length;
       const y = Uint8Array.from(split.train, (r) => ds.interactions.liked[r]!);
       f.names.forEach((name, j) => {

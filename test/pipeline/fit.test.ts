@@ -32,7 +32,8 @@ describe('fitPipeline (in memory)', async () => {
   it('reports the collaborative group: MF alone on the test rows, its target chosen by CV, its share in each model; saved with a checksum', () => {
     const c = p.training.report.collab;
     assert.ok(c, 'the engine has collaborative models, so the group is fitted');
-    assert.deepEqual(c.baselines.map((b) => b.name), ['collaborative_mf']);
+    assert.deepEqual(c.baselines.map((b) => b.name), ['collaborative_mf', 'collaborative_item_knn']);
+    for (const b of c.baselines) assert.ok(b.test_auc > 0.5 && b.test_auc <= 1, `${b.name} test AUC ${b.test_auc}`);
     const mf = c.baselines[0]!;
     assert.ok(mf.test_auc > 0.5 && mf.test_auc <= 1, `MF test AUC ${mf.test_auc}`);
     assert.equal(mf.target, c.target);
@@ -45,7 +46,8 @@ describe('fitPipeline (in memory)', async () => {
     assert.equal(c.without?.model, best.name);
     assert.equal(c.without?.with_group, best.test.roc_auc);
     assert.ok(c.without!.test_auc > 0.5 && c.without!.test_auc <= 1, `without the group: ${c.without!.test_auc}`);
-    assert.deepEqual(manifest.features.collab?.models.map((m) => m.file), ['collab/mf.mpc']);
+    assert.deepEqual(manifest.features.collab?.models.map((m) => m.file), ['collab/mf.mpc', 'collab/item_knn.mpc']);
+    assert.match(manifest.files['collab/item_knn.mpc'] ?? '', /^[0-9a-f]{64}$/);
     assert.match(manifest.files['collab/mf.mpc'] ?? '', /^[0-9a-f]{64}$/);
     // A user the collaborative model never saw is served through its explicit fallback, not refused.
     const [cold] = p.predictItems([{ userId: 987_654, movieId: ds.movies.id[0]!, hour: 20, timestamp: 1_700_000_000 }]);

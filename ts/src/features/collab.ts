@@ -39,7 +39,8 @@ export type CollabTarget = 'rating' | 'liked';
 /** The engine parts each kind contributes, and the feature name each becomes. */
 export const COLLAB_PARTS: Record<CollabKind, readonly (readonly [part: string, feature: string])[]> = {
   mf: [['score', 'cf_mf_score'], ['user_bias', 'cf_mf_user_bias'], ['item_bias', 'cf_mf_item_bias'], ['dot', 'cf_mf_dot']],
-  item_knn: [['score', 'cf_knn_score'], ['support', 'cf_knn_support']],
+  // support: how many neighbours the score rests on, and their total similarity.
+  item_knn: [['score', 'cf_knn_score'], ['neighbours', 'cf_knn_support'], ['similarity_mass', 'cf_knn_similarity_mass']],
 };
 
 /** One fitted model of the group: what it is, what it was fitted on, and the model itself. */

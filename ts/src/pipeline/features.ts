@@ -33,9 +33,12 @@ export function collabFitOf(engine: Engine | undefined): CollabFit | null {
   return typeof f === 'function' ? f.bind(engine) : null;
 }
 
-/** The collaborative models of a run: biased MF (engine defaults, the run's derived seed). */
+/** The collaborative models of a run: biased MF (engine defaults, the run's derived seed) and item kNN (KNNBaseline, engine defaults). */
 export function collabSpecs(seed: number): CollabSpec[] {
-  return [{ kind: 'mf', params: { seed: deriveSeed(seed, 'collab') } }];
+  return [
+    { kind: 'mf', params: { seed: deriveSeed(seed, 'collab') } },
+    { kind: 'item_knn', params: {} },
+  ];
 }
 
 /** `t` with `cols` (column-major, `names`) appended. */
