@@ -37,13 +37,14 @@ const rmse = (a: Float32Array, b: Float32Array): number => Math.sqrt(a.reduce((s
 const { train, test } = planted(200, 100, 30, 3, 0.2, 7);
 const MF: CollabSpec = { kind: 'mf', params: { factors: 3, iterations: 15, l2_factors: 0.05, l2_bias: 0.05, seed: 1 } };
 const KNN: CollabSpec = { kind: 'item_knn', params: { k: 20 } };
+const IALS: CollabSpec = { kind: 'implicit_als', params: { factors: 4, iterations: 5, alpha: 2, seed: 1 } };
 
 for (const backend of BACKENDS) {
   describe(`collaborative models [${backend}]`, () => {
     const e = engine(backend);
 
     it('lists the collaborative kinds', () => {
-      assert.deepEqual(e.info().collab_models, ['mf', 'item_knn']);
+      assert.deepEqual(e.info().collab_models, ['mf', 'item_knn', 'implicit_als']);
     });
 
     it('mf recovers the planted matrix: test RMSE near the noise, far below the bias-only model', async () => {
@@ -72,6 +73,16 @@ for (const backend of BACKENDS) {
       assert.ok(col('similarity_mass').every((v) => v >= 0));
       const back = e.collabModelFromBytes(m.toBytes());
       assert.deepEqual(back.predict(test.users, test.items), col('score'));
+    });
+
+    it('implicit_als fits strengths, flags cold starts and refuses negative values', async () => {
+      const m = await e.fitCollab(train, IALS);
+      assert.deepEqual(m.info.parts, ['score', 'known_user', 'known_item']);
+      const { x } = m.parts(Int32Array.of(train.users[0]!, -1), Int32Array.of(train.items[0]!, train.items[0]!));
+      assert.ok(x[0]! > 0.2, `a rated pair scores ${x[0]}`);
+      assert.deepEqual(Array.from(x.subarray(1)), [0, 1, 0, 1, 1]);
+      const neg = Float32Array.from(train.values, (v, k) => (k === 9 ? -1 : v));
+      await rejectsWith(() => e.fitCollab({ ...train, values: neg }, IALS), 'INVALID_LABEL', '[0, 1e6]');
     });
 
     it('sync and async fits give the same model file, and the file round-trips', async () => {
@@ -128,7 +139,7 @@ for (const backend of BACKENDS) {
 
 describe('collaborative model files [native vs wasm]', () => {
   const [a, b] = BACKENDS.map(engine) as [ReturnType<typeof engine>, ReturnType<typeof engine>];
-  for (const spec of [MF, { kind: 'mf', params: { factors: 8, iterations: 5, weighted_lambda: false, l2_factors: 2, seed: 3 } }, KNN] as CollabSpec[]) {
+  for (const spec of [MF, { kind: 'mf', params: { factors: 8, iterations: 5, weighted_lambda: false, l2_factors: 2, seed: 3 } }, KNN, IALS] as CollabSpec[]) {
     it(`${spec.kind} ${JSON.stringify(spec.params)}: the files are byte-identical`, () => {
       const fa = a.fitCollabSync(train, spec).toBytes();
       const fb = b.fitCollabSync(train, spec).toBytes();

@@ -39,7 +39,9 @@ fn specs_fill_defaults_and_name_bad_params() {
         assert_eq!(e.code(), ErrorCode::InvalidParam, "{json}");
         assert!(e.message().contains(needle), "{json}: {e}");
     }
-    assert_eq!(CollabSpec::kinds(), ["mf", "item_knn"]);
+    assert_eq!(CollabSpec::kinds(), ["mf", "item_knn", "implicit_als"]);
+    let e = CollabSpec::from_json(r#"{"kind":"implicit_als","params":{"alpha":1}}"#).unwrap_err();
+    assert!(e.message().contains("`seed` is required for implicit_als"), "{e}");
     let s = CollabSpec::from_json(r#"{"kind":"item_knn"}"#).unwrap();
     assert_eq!((s.params_json()["k"].as_u64(), s.params_json()["shrinkage"].as_f64()), (Some(40), Some(100.0)));
     let e = CollabSpec::from_json(r#"{"kind":"item_knn","params":{"k":1001}}"#).unwrap_err();
@@ -66,6 +68,19 @@ fn model_files_round_trip_and_info_describes_the_fit() {
     let (pu, pi) = ([0, 7, 999, 0], [100, 103, 100, 5]);
     assert_eq!(back.parts(&pu, &pi).unwrap(), m.parts(&pu, &pi).unwrap());
     assert_eq!(m.predict(&pu, &pi).unwrap(), m.parts(&pu, &pi).unwrap()[..4]);
+}
+
+#[test]
+fn implicit_als_files_round_trip() {
+    let (u, i, v) = triples();
+    let m = fit_collab_quiet(&u, &i, &v, r#"{"kind":"implicit_als","params":{"factors":3,"iterations":2,"seed":4}}"#).unwrap();
+    let info: serde_json::Value = serde_json::from_str(&m.info_json()).unwrap();
+    assert_eq!(info["parts"], serde_json::json!(["score", "known_user", "known_item"]));
+    assert_eq!(info["fit"]["observed_rmse"].as_array().unwrap().len(), 2);
+    let bytes = m.to_bytes().unwrap();
+    let back = CollabModel::from_bytes(&bytes).unwrap();
+    assert_eq!(back.to_bytes().unwrap(), bytes);
+    assert_eq!(back.parts(&[0, 5], &[100, 100]).unwrap(), m.parts(&[0, 5], &[100, 100]).unwrap());
 }
 
 #[test]

@@ -50,7 +50,7 @@ fn collab_files() -> Vec<Vec<u8>> {
     COLLAB_SPECS.iter().map(|spec| fit_collab_quiet(&u, &i, &v, spec).unwrap().to_bytes().unwrap()).collect()
 }
 
-const COLLAB_SPECS: &[&str] = &[r#"{"kind":"mf","params":{"factors":3,"iterations":2,"seed":0}}"#, r#"{"kind":"item_knn","params":{"k":3}}"#];
+const COLLAB_SPECS: &[&str] = &[r#"{"kind":"mf","params":{"factors":3,"iterations":2,"seed":0}}"#, r#"{"kind":"item_knn","params":{"k":3}}"#, r#"{"kind":"implicit_als","params":{"factors":2,"iterations":2,"seed":1}}"#];
 
 /// Random bytes, between `min` and `max` of them.
 fn noise(rng: &mut Rng, min: usize, max: usize) -> Vec<u8> {

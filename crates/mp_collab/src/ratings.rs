@@ -76,6 +76,10 @@ impl Csr {
     pub fn nnz(&self) -> usize {
         self.idx.len()
     }
+    /// Every value, row after row.
+    pub fn values(&self) -> &[f32] {
+        &self.val
+    }
     pub fn row_len(&self, r: usize) -> usize {
         (self.ptr[r + 1] - self.ptr[r]) as usize
     }

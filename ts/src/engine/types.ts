@@ -43,6 +43,8 @@ export type ForestParams = Partial<Rust.ForestParams>;
 export type MfParams = Partial<Rust.MfParams>;
 /** Item neighbourhood on baselines (`item_knn`, Surprise's KNNBaseline names and defaults). */
 export type KnnParams = Partial<Rust.KnnParams>;
+/** Implicit-feedback ALS (`implicit_als`, values are strengths in [0, 1e6]); `seed` is required in a spec. */
+export type ImplicitParams = Partial<Rust.ImplicitParams>;
 
 /** Column-major features: feature j is x[j*nRows .. (j+1)*nRows]. Missing = NaN. */
 export interface Matrix {
@@ -99,15 +101,15 @@ export interface Ratings {
   values: Float32Array;
 }
 
-/** A fitted collaborative model (mf, item_knn). Unknown user or item ids are cold starts, never errors. */
+/** A fitted collaborative model (mf, item_knn, implicit_als). Unknown user or item ids are cold starts, never errors. */
 export interface CollabModel {
   readonly info: CollabInfo;
   /** The score of each (users[k], items[k]) pair. */
   predict(users: Int32Array, items: Int32Array): Float32Array;
   /**
    * Per pair, the named columns (`info.parts`, score first: mf adds user_bias, item_bias, dot; item_knn adds
-   * baseline, neighbours (how many were used), similarity_mass (their total similarity); both end with the
-   * 0/1 flags known_user, known_item) as one column-major matrix: column j is x[j*n .. (j+1)*n] for n pairs.
+   * baseline, neighbours (how many were used), similarity_mass (their total similarity); implicit_als has the
+   * score only; all end with the 0/1 flags known_user, known_item) as one column-major matrix: column j is x[j*n .. (j+1)*n] for n pairs.
    */
   parts(users: Int32Array, items: Int32Array): { names: string[]; x: Float32Array };
   /** The versioned, checksummed model file (identical format on both backends). */

@@ -1,6 +1,7 @@
 //! Collaborative model kinds as data: models of (user id, item id, value) triples instead of a feature
 //! matrix. Each kind is one module implementing [`CollabKind`]; [`REGISTRY`] lists them. Specs,
 //! model files (same MOVPREF envelope, body = tag byte + postcard) and info are generic (model.rs).
+mod implicit_als;
 mod item_knn;
 mod mf;
 pub(crate) mod model;
@@ -132,7 +133,7 @@ const fn entry<K: CollabKind>() -> Registered {
 }
 
 /// Every collaborative kind, in the order `engine_info` lists them.
-pub(crate) const REGISTRY: &[Registered] = &[entry::<mf::Mf>(), entry::<item_knn::ItemKnn>()];
+pub(crate) const REGISTRY: &[Registered] = &[entry::<mf::Mf>(), entry::<item_knn::ItemKnn>(), entry::<implicit_als::ImplicitAls>()];
 
 pub(crate) fn kind_names() -> Vec<&'static str> {
     REGISTRY.iter().map(|r| r.name).collect()

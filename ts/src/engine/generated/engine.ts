@@ -191,10 +191,44 @@ reg_item: number,
  * Baseline ALS sweeps (items then users), in [1, 1000] (default 10).
  */
 baseline_iterations: number, };
+
+/**
+ * Implicit ALS parameters. Values are strengths in [0, 1e6] (counts, ratings, 0/1).
+ */
+export type ImplicitParams = { 
+/**
+ * Latent factors, in [1, 256] (default 32).
+ */
+factors: number, 
+/**
+ * ALS sweeps (users then items), in [1, 1000] (default 15).
+ */
+iterations: number, 
+/**
+ * L2 penalty, in [1e-6, 1e6] (default 0.01).
+ */
+l2: number, 
+/**
+ * Confidence slope α in c = 1 + α·r, in [0, 1e4] (default 1).
+ */
+alpha: number, 
+/**
+ * Conjugate-gradient steps per solve, in [1, 100] (default 3).
+ */
+cg_steps: number, 
+/**
+ * Initial factors are uniform in [-init_scale, init_scale], in [0, 10] (default 0.01).
+ */
+init_scale: number, 
+/**
+ * Seeds the initial factors: required in a model spec.
+ */
+seed: number, };
 /** A collaborative model specification (fitted on user/item/value triples; mf needs `seed`). */
 export type CollabSpec =
   | { kind: "mf"; params?: Partial<MfParams> }
-  | { kind: "item_knn"; params?: Partial<KnnParams> };
+  | { kind: "item_knn"; params?: Partial<KnnParams> }
+  | { kind: "implicit_als"; params?: Partial<ImplicitParams> };
 
 export type CollabKind = CollabSpec['kind'];
 
