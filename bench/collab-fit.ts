@@ -87,7 +87,7 @@ async function main(): Promise<void> {
   const t1 = performance.now();
   const pred = await model.predict(r.test.users, r.test.items);
   const predict = (performance.now() - t1) / 1000;
-  const { cold_users, cold_items } = coldCounts(r);
+  const cold = coldCounts(r);
   process.stdout.write(
     `${JSON.stringify({
       engine: `moviepref-${engine.backend} ${values.kind}`,
@@ -98,8 +98,7 @@ async function main(): Promise<void> {
       predict_seconds: predict,
       test_rmse: rmse(pred, r.test.ratings),
       test_auc: engine.metrics(Float32Array.from(r.test.liked), asProbabilities(pred)).roc_auc,
-      cold_users,
-      cold_items,
+      ...cold,
       rss_before_fit_mb: before,
       rss_peak_fit_mb: peak,
       fit_extra_mb: peak !== null && before !== null ? peak - before : null,

@@ -24,7 +24,7 @@ function fitRatio(t: CollabTable, e: CollabEntry): number {
 export function collabTable(t: CollabTable): string {
   const rows = t.entries.map((e) => {
     const r = ok(e);
-    const cold = r ? (typeof r.cold_rows === 'number' ? r.cold_rows : num(r, 'cold_users') + num(r, 'cold_items')) : NaN;
+    const cold = num(r, 'cold_rows');
     return [e.contender, r && e.role !== 'hybrid' ? num(r, 'threads') : '', num(r, 'fit_seconds'), num(r, 'predict_seconds'), num(r, 'test_rmse'), num(r, 'test_auc'), num(r, 'fit_extra_mb'), e.vs ? fitRatio(t, e) : NaN, Number.isFinite(cold) ? String(cold) : '', why(e, '').trim()];
   });
   return table(['contender', 'thr', 'fit s', 'predict s', 'RMSE', 'AUC(liked)', 'fit +MB', 'ratio', 'cold', ''], rows);

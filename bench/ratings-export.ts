@@ -51,17 +51,21 @@ export function splitRatings(ds: Dataset, kind: SplitKind, seed: number): Rating
   return { train: part(ds, split.train), test: part(ds, split.test) };
 }
 
-/** Test rows whose user (item) never occurs in training: every contender must still score them. */
-export function coldCounts(r: Ratings): { cold_users: number; cold_items: number } {
+/** Test rows whose user (item, either) never occurs in training: every contender must still score them. */
+export function coldCounts(r: Ratings): { cold_users: number; cold_items: number; cold_rows: number } {
   const users = new Set(r.train.users);
   const items = new Set(r.train.items);
   let coldUsers = 0;
   let coldItems = 0;
+  let coldRows = 0;
   for (let k = 0; k < r.test.users.length; k++) {
-    if (!users.has(r.test.users[k] as number)) coldUsers++;
-    if (!items.has(r.test.items[k] as number)) coldItems++;
+    const u = !users.has(r.test.users[k] as number);
+    const i = !items.has(r.test.items[k] as number);
+    coldUsers += Number(u);
+    coldItems += Number(i);
+    coldRows += Number(u || i);
   }
-  return { cold_users: coldUsers, cold_items: coldItems };
+  return { cold_users: coldUsers, cold_items: coldItems, cold_rows: coldRows };
 }
 
 export function writeRatings(path: string, r: Ratings): void {

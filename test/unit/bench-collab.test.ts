@@ -119,7 +119,7 @@ describe('bench collaborative drivers', () => {
 
   it('counts test rows whose user or item is unseen in training', () => {
     const part = (u: number[], i: number[]) => ({ users: Int32Array.from(u), items: Int32Array.from(i), ratings: new Float32Array(u.length), liked: new Uint8Array(u.length) });
-    assert.deepEqual(coldCounts({ train: part([1, 2], [10, 11]), test: part([1, 3, 3], [12, 10, 13]) }), { cold_users: 2, cold_items: 2 });
+    assert.deepEqual(coldCounts({ train: part([1, 2], [10, 11]), test: part([1, 3, 3], [12, 10, 13]) }), { cold_users: 2, cold_items: 2, cold_rows: 3 });
   });
 
   it('fits our collaborative models through the engine on a tiny split: fields, cold rows, AUC from the score', () => {
@@ -129,7 +129,7 @@ describe('bench collaborative drivers', () => {
       const r = spawnSync(process.execPath, ['--import', 'tsx', 'bench/collab-fit.ts', '--data', file, '--kind', kind as string, '--params', params as string], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, RAYON_NUM_THREADS: '1' } });
       assert.equal(r.status, 0, r.stderr);
       const out = JSON.parse(r.stdout.trim()) as Record<string, number>;
-      assert.deepEqual([out.cold_users, out.cold_items, out.n_test], [1, 1, 2 + 180], kind);
+      assert.deepEqual([out.cold_users, out.cold_items, out.cold_rows, out.n_test], [1, 1, 2, 2 + 180], kind);
       assert.ok((out.test_auc as number) > 0.9, `${kind} AUC ${out.test_auc}`);
       assert.ok(Number.isFinite(out.test_rmse) && (out.fit_seconds as number) >= 0, kind);
     }
