@@ -57,9 +57,11 @@ async function main(): Promise<void> {
   const source: DataSource = values.movielens ? { kind: 'movielens', dir: values.movielens } : syntheticSource(Number(values.interactions), seed);
   const t0 = performance.now();
   const ds = await loadDataset(source);
-  // The pipeline's own split and feature step, seeded from the root seed as fitPipeline seeds them.
+  const engine = loadEngine();
+  // The pipeline's own split and feature step (with the collaborative group the engine fits), seeded
+  // from the root seed as fitPipeline seeds them.
   const split = splitDataset(ds, 'user-overlap', 0.2, deriveSeed(seed, 'split'));
-  const { train, test } = await prepareFeatures(ds, split, seed);
+  const { train, test } = await prepareFeatures(ds, split, seed, {}, engine);
   const seconds = (performance.now() - t0) / 1000;
   writeMpData(values.out, train, test);
   const pos = train.y.reduce((s, v) => s + v, 0);
@@ -74,7 +76,7 @@ async function main(): Promise<void> {
       n_test: test.nRows,
       features: train.nFeatures,
       positive_rate: pos / train.nRows,
-      bayes_auc: test.pTrue ? loadEngine().metrics(test.y, Float32Array.from(test.pTrue)).roc_auc : null,
+      bayes_auc: test.pTrue ? engine.metrics(test.y, Float32Array.from(test.pTrue)).roc_auc : null,
       seconds,
     })}\n`,
   );

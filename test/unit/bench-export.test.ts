@@ -7,6 +7,7 @@ import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { syntheticSource } from '../../bench/features-export.js';
 import { readMpData } from '../../bench/mpdata.js';
+import { loadEngine } from '../../ts/src/engine/index.js';
 import { loadDataset } from '../../ts/src/pipeline/dataset.js';
 import { prepareFeatures } from '../../ts/src/pipeline/features.js';
 import { deriveSeed } from '../../ts/src/pipeline/seeds.js';
@@ -25,7 +26,7 @@ describe('bench feature export', () => {
 
     const ds = await loadDataset(syntheticSource(3000, 7));
     // fitPipeline's split and feature step for root seed 7.
-    const { train, test } = await prepareFeatures(ds, splitDataset(ds, 'user-overlap', 0.2, deriveSeed(7, 'split')), 7);
+    const { train, test } = await prepareFeatures(ds, splitDataset(ds, 'user-overlap', 0.2, deriveSeed(7, 'split')), 7, {}, loadEngine());
 
     const d = readMpData(out);
     assert.deepEqual([d.nTrain, d.nTest, d.k], [train.nRows, test.nRows, train.nFeatures]);
@@ -35,6 +36,7 @@ describe('bench feature export', () => {
     assert.ok(same(d.xTest, test.x), 'test features');
     assert.ok(same(d.y, train.y) && same(d.yTest, test.y), 'labels');
     assert.ok(d.x.some(Number.isNaN), 'missing values stay NaN for the trees');
+    assert.ok(train.names.some((n) => n.startsWith('cf_')), 'the collaborative group, as fitPipeline builds it');
   });
 
   it('refuses a call without a data source', () => {
