@@ -8,26 +8,18 @@ pub(crate) fn cholesky_solve(a: &mut [f64], b: &mut [f64], n: usize) {
     // L (lower) overwrites the lower triangle; a[i*n+j] for j <= i.
     for j in 0..n {
         let diag = a[j * n + j];
-        let mut d = diag;
-        for m in 0..j {
-            d -= a[j * n + m] * a[j * n + m];
-        }
+        let lj = &a[j * n..j * n + j];
+        let d = diag - dot(lj, lj);
         let l = d.max(diag * 1e-12).max(f64::MIN_POSITIVE).sqrt();
         a[j * n + j] = l;
         for i in j + 1..n {
-            let mut s = a[j * n + i]; // upper-triangle entry (j, i) = (i, j)
-            for m in 0..j {
-                s -= a[i * n + m] * a[j * n + m];
-            }
+            // upper-triangle entry (j, i) = (i, j), minus row i of L times row j of L
+            let s = a[j * n + i] - dot(&a[i * n..i * n + j], &a[j * n..j * n + j]);
             a[i * n + j] = s / l;
         }
     }
     for i in 0..n {
-        let mut s = b[i];
-        for m in 0..i {
-            s -= a[i * n + m] * b[m];
-        }
-        b[i] = s / a[i * n + i];
+        b[i] = (b[i] - dot(&a[i * n..i * n + i], &b[..i])) / a[i * n + i];
     }
     for i in (0..n).rev() {
         let mut s = b[i];
@@ -36,6 +28,25 @@ pub(crate) fn cholesky_solve(a: &mut [f64], b: &mut [f64], n: usize) {
         }
         b[i] = s / a[i * n + i];
     }
+}
+
+/// Σ x_m y_m in four interleaved partial sums, added in a fixed order: independent additions the CPU
+/// overlaps (a single running sum waits on each addition), the same bits on every target.
+#[inline]
+fn dot(x: &[f64], y: &[f64]) -> f64 {
+    let mut acc = [0f64; 4];
+    let (xc, yc) = (x.chunks_exact(4), y.chunks_exact(4));
+    let (xr, yr) = (xc.remainder(), yc.remainder());
+    for (p, q) in xc.zip(yc) {
+        for t in 0..4 {
+            acc[t] += p[t] * q[t];
+        }
+    }
+    let mut s = (acc[0] + acc[1]) + (acc[2] + acc[3]);
+    for (p, q) in xr.iter().zip(yr) {
+        s += p * q;
+    }
+    s
 }
 
 #[cfg(test)]
