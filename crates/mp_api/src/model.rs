@@ -95,8 +95,12 @@ impl Model {
                 format!("model format version {version} is not supported by this engine (reads version {FORMAT_VERSION})"),
             ));
         }
-        let info: ModelInfo = serde_json::from_slice(header)
-            .map_err(|e| Error::deserialize(format!("model header is not valid JSON metadata: {e}")))?;
+        let info: ModelInfo = serde_json::from_slice(header).map_err(|e| match header_kind(header) {
+            Some(kind) if crate::CollabSpec::kinds().contains(&kind.as_str()) => {
+                Error::deserialize(format!("this is a collaborative model file ({kind}): load it with collabModelFromBytes / CollabModel::from_bytes"))
+            }
+            _ => Error::deserialize(format!("model header is not valid JSON metadata: {e}")),
+        })?;
         let inner = decode_body(body)?;
         let model = Model { info, inner };
         model.check_consistent()?;
@@ -118,6 +122,12 @@ impl Model {
         }
         Ok(())
     }
+}
+
+/// The `kind` a model header names, if it is JSON with a string `kind`.
+pub(crate) fn header_kind(header: &[u8]) -> Option<String> {
+    let v: serde_json::Value = serde_json::from_slice(header).ok()?;
+    v.get("kind")?.as_str().map(str::to_string)
 }
 
 #[cfg(test)]

@@ -105,8 +105,12 @@ fn the_two_model_families_refuse_each_others_files() {
     let x: Vec<f32> = (0..20).map(|k| k as f32).collect();
     let y: Vec<f32> = (0..20).map(|k| (k % 2) as f32).collect();
     let feature = fit(&x, 20, &y, r#"{"kind":"logistic"}"#).unwrap().to_bytes().unwrap();
-    assert_eq!(Model::from_bytes(&collab).unwrap_err().code(), ErrorCode::Deserialize);
-    assert_eq!(CollabModel::from_bytes(&feature).unwrap_err().code(), ErrorCode::Deserialize);
+    let e = Model::from_bytes(&collab).unwrap_err();
+    assert_eq!(e.code(), ErrorCode::Deserialize);
+    assert!(e.message().contains("collaborative model file (mf)") && e.message().contains("collabModelFromBytes"), "{e}");
+    let e = CollabModel::from_bytes(&feature).unwrap_err();
+    assert_eq!(e.code(), ErrorCode::Deserialize);
+    assert!(e.message().contains("feature model file (logistic)") && e.message().contains("modelFromBytes"), "{e}");
 }
 
 #[test]

@@ -127,8 +127,12 @@ impl CollabModel {
                 format!("model format version {version} is not supported by this engine (reads version {FORMAT_VERSION})"),
             ));
         }
-        let info: CollabInfo = serde_json::from_slice(header)
-            .map_err(|e| Error::deserialize(format!("model header is not valid collaborative model metadata: {e}")))?;
+        let info: CollabInfo = serde_json::from_slice(header).map_err(|e| match crate::model::header_kind(header) {
+            Some(kind) if crate::ModelSpec::kinds().contains(&kind.as_str()) => {
+                Error::deserialize(format!("this is a feature model file ({kind}): load it with modelFromBytes / Model::from_bytes"))
+            }
+            _ => Error::deserialize(format!("model header is not valid collaborative model metadata: {e}")),
+        })?;
         let inner = decode_body(body)?;
         if !inner.is_valid() {
             return Err(Error::deserialize(format!("{} model body is inconsistent (sizes, ids or non-finite numbers)", inner.kind())));
