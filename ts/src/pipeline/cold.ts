@@ -29,12 +29,31 @@ function grow<T extends Float32Array | Float64Array | Int32Array | Uint32Array>(
 
 const growCat = (c: Categorical): Categorical => ({ codes: grow(c.codes, 1, -1), levels: c.levels });
 
+/**
+ * An id no user has: the spare row is looked up by id where models key on ids (the collaborative
+ * models), so it must never alias a real user (a fixed -1 would, for a dataset with a user -1).
+ */
+export function unusedId(ids: Int32Array): number {
+  if (ids.length === 0) return -1;
+  let lo = ids[0] as number;
+  let hi = lo;
+  for (const v of ids) {
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  if (hi < 2 ** 31 - 1) return hi + 1;
+  if (lo > -(2 ** 31)) return lo - 1;
+  const sorted = Int32Array.from(ids).sort();
+  for (let i = 1; i < sorted.length; i++) if ((sorted[i] as number) > (sorted[i - 1] as number) + 1) return (sorted[i - 1] as number) + 1;
+  throw new MlError('INVALID_ARGUMENT', 'every 32-bit user id is taken: no id left for the cold-start user');
+}
+
 /** Appends the spare row to the users table and zero statistics to every per-user sum. Returns its index. */
 export function addColdSlot(ds: Dataset, users: Sums): { slot: number; users: Sums } {
   const u = ds.users;
   const n = u.n;
   ds.users = {
-    n: n + 1, id: grow(u.id, 1, -1), age: grow(u.age, 1, NaN), gender: growCat(u.gender), region: growCat(u.region),
+    n: n + 1, id: grow(u.id, 1, unusedId(u.id)), age: grow(u.age, 1, NaN), gender: growCat(u.gender), region: growCat(u.region),
     subscription: growCat(u.subscription), signupDay: grow(u.signupDay, 1, NaN), favoriteGenres: grow(u.favoriteGenres, 1, 0),
     activity: grow(u.activity, 1, NaN), occupation: growCat(u.occupation),
   } satisfies Users;
