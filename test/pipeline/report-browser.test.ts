@@ -27,7 +27,8 @@ describe('report.html in headless Chromium', { skip: browserUnavailable() ?? fal
       const rocPaths = await page.locator('svg[aria-label="ROC curves"] path').count();
       assert.equal(rocPaths, 4, 'three models + the random diagonal');
       const rows = await page.locator('#comparison tr').count();
-      assert.equal(rows, 1 + 3, 'header + three models (no Bayes row without true probabilities)');
+      assert.equal(rows, 1 + 3 + 2, 'header + three models + MF and kNN alone (no Bayes row without true probabilities)');
+      assert.equal(await page.locator('#comparison tr.cf').count(), 2, 'the collaborative baselines are marked');
       assert.ok((await page.locator('#insights li').count()) >= 4);
       const box = await page.locator('svg[aria-label="ROC curves"]').boundingBox();
       assert.ok(box && box.width > 300 && box.height > 250, 'the chart is laid out with real size');
