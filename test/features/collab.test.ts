@@ -1,7 +1,10 @@
-/** The collaborative feature group: out-of-fold like the aggregates, no leakage, target by cross-validation. */
+/** The collaborative feature group: out-of-fold like the aggregates, no leakage, target and parameters by cross-validation. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type CollabFit, type CollabModelLike, type CollabRatings, type CollabSpec, collabColumns, collabFeatures, rankAuc } from '../../ts/src/features/collab.js';
+import { type CollabFit, type CollabModelLike, type CollabRatings, type CollabSpec, collabColumns, rankAuc } from '../../ts/src/features/collab.js';
+import { type CollabGrid, collabCandidates, collabFeatures } from '../../ts/src/features/collab-search.js';
+import type { MlError } from '../../ts/src/engine/errors.js';
+import { COLLAB_GRIDS } from '../../ts/src/pipeline/kinds.js';
 import { oofFolds } from '../../ts/src/features/folds.js';
 import { loadEngine } from '../../ts/src/engine/index.js';
 import { Rng } from '../../ts/src/data/rng.js';
@@ -9,12 +12,14 @@ import { auc } from '../data/auc.js';
 import { tinyDataset } from './tiny.js';
 
 /**
- * A stand-in for the engine's MF with the same parts: damped user and item mean offsets (a baseline
- * predictor) and a dot of 0; unknown users/items fall back to 0 offsets. It memorizes its training
- * rows' labels through the offsets, so it leaks exactly when a row is scored by a model that saw it.
+ * A stand-in for the engine's MF (or item kNN) with the same parts: user and item mean offsets damped
+ * by `params.shrink` (default 2; a baseline predictor) and a dot of 0; unknown users/items fall back to
+ * 0 offsets. It memorizes its training rows' labels through the offsets, so it leaks exactly when a row
+ * is scored by a model that saw it. Other parameters are ignored.
  */
 const baseline: CollabFit = async (r: CollabRatings, spec: CollabSpec): Promise<CollabModelLike> => {
   const mu = r.values.reduce((a, b) => a + b, 0) / Math.max(1, r.values.length);
+  const shrink = (spec.params.shrink as number | undefined) ?? 2;
   const sum = (ids: Int32Array) => {
     const s = new Map<number, [number, number]>();
     ids.forEach((id, k) => {
@@ -23,7 +28,7 @@ const baseline: CollabFit = async (r: CollabRatings, spec: CollabSpec): Promise<
     });
     return (id: number) => {
       const e = s.get(id);
-      return e ? [e[0] / (e[1] + 2), 1] : [0, 0];
+      return e ? [e[0] / (e[1] + shrink), 1] : [0, 0];
     };
   };
   const bu = sum(r.users);
@@ -36,9 +41,9 @@ const baseline: CollabFit = async (r: CollabRatings, spec: CollabSpec): Promise<
       const [i, ki] = bi(items[k] as number) as [number, number];
       [mu + u + i, u, i, 0, ku, ki].forEach((v, j) => (x[j * n + k] = v));
     }
-    return { names: ['score', 'user_bias', 'item_bias', 'dot', 'known_user', 'known_item'], x };
+    const names = spec.kind === 'mf' ? ['score', 'user_bias', 'item_bias', 'dot', 'known_user', 'known_item'] : ['score', 'user_offset', 'item_offset', 'zero', 'neighbours', 'similarity_mass'];
+    return { names, x };
   };
-  void spec;
   return { parts, predict: (u, i) => parts(u, i).x.subarray(0, u.length), toBytes: () => new Uint8Array(0) };
 };
 
@@ -63,7 +68,10 @@ describe('collaborative feature group', () => {
       const ds = tinyDataset(200, 150, 6000, 3, 'random');
       const split = quarterSplit(ds.interactions.n);
       const folds = oofFolds(split.train.length, 5, 3);
-      const f = await collabFeatures(ds, split, folds, { fit, specs: fit === baseline ? [MF] : [MF, KNN] });
+      // With the search on: the chosen candidates' out-of-fold columns must not leak either.
+      const grid: CollabGrid = fit === baseline ? { mf: { shrink: [0.5, 2, 50] } } : { mf: { factors: [2, 4], l2_factors: [0.03, 0.3] }, item_knn: { k: [10, 40] } };
+      const f = await collabFeatures(ds, split, folds, { fit, specs: fit === baseline ? [MF] : [MF, KNN], grid });
+      assert.equal(f.choice.search[0]!.candidates.length, 2 * (fit === baseline ? 3 : 4), 'every candidate of both targets was scored');
       const n = split.train.length;
       const y = Uint8Array.from(split.train, (r) => ds.interactions.liked[r]!);
       f.names.forEach((name, j) => {
@@ -133,6 +141,100 @@ describe('collaborative feature group', () => {
     ds.interactions.rating = new Float32Array(ds.interactions.n).fill(Number.NaN);
     const g = await collabFeatures(ds, split, oofFolds(split.train.length, 5, 2), { fit: baseline, specs: [MF] });
     assert.deepEqual(Object.keys(g.choice.cv_auc), ['liked']);
+  });
+
+  it('chooses each model\'s parameters as the argmax of the recorded out-of-fold AUCs (ties: the earlier candidate); its OOF columns are the training features', async () => {
+    const ds = tinyDataset(120, 80, 4000, 7, 'genre');
+    const split = quarterSplit(ds.interactions.n);
+    const folds = oofFolds(split.train.length, 5, 2);
+    // shrink changes the score; noise is ignored by the stand-in, so its two values tie exactly.
+    const grid = { mf: { shrink: [200, 0.5, 5], noise: [1, 2] }, item_knn: { shrink: [0.1, 1000] } };
+    const f = await collabFeatures(ds, split, folds, { fit: baseline, specs: [MF, { kind: 'item_knn', params: {} }], grid });
+    const [mf, knn] = f.choice.search;
+    assert.deepEqual([mf!.kind, knn!.kind], ['mf', 'item_knn']);
+    assert.deepEqual(mf!.candidates.map((c) => c.target), [...Array(6).fill('rating'), ...Array(6).fill('liked')]);
+    assert.deepEqual(mf!.candidates.slice(0, 6).map((c) => c.params), [200, 0.5, 5].flatMap((shrink) => [1, 2].map((noise) => ({ shrink, noise }))));
+    assert.ok(knn!.candidates.every((c) => c.target === f.choice.target), 'kNN searched on the chosen target only');
+    for (const s of f.choice.search) {
+      const aucs = s.candidates.map((c) => c.cv_auc);
+      assert.equal(s.best, aucs.indexOf(Math.max(...aucs)), `${s.kind}: the first candidate with the highest out-of-fold AUC`);
+      assert.ok(new Set(aucs).size > 1, `${s.kind}: the grid changes the score`);
+    }
+    assert.equal(mf!.candidates[mf!.best]!.params.noise, 1, 'a tie goes to the earlier candidate');
+    assert.equal(f.choice.target, mf!.candidates[mf!.best]!.target);
+    for (const t of ['rating', 'liked'] as const) assert.equal(f.choice.cv_auc[t], Math.max(...mf!.candidates.filter((c) => c.target === t).map((c) => c.cv_auc)));
+    // The served models carry the chosen values; the training columns are exactly the winners' out-of-fold columns.
+    const chosen = f.choice.search.map((s) => s.candidates[s.best]!.params);
+    assert.deepEqual(f.fitted.models.map((m) => m.spec.params), [{ ...MF.params, ...chosen[0] }, chosen[1]]);
+    const again = await collabFeatures(ds, split, folds, { fit: baseline, specs: f.fitted.models.map((m) => m.spec), target: f.choice.target });
+    assert.deepEqual(again.train, f.train);
+    assert.deepEqual(again.test, f.test);
+  });
+
+  it('no test row reaches any candidate\'s fit or score: only the final all-training-rows models see test pairs', async () => {
+    const ds = tinyDataset(60, 40, 1500, 4, 'genre');
+    const split = quarterSplit(ds.interactions.n);
+    // Test rows get users no training row has, so a test pair anywhere in a fit or a candidate's scoring is visible.
+    const COLD = 1_000_000;
+    for (const r of split.test) ds.interactions.user[r] = COLD + ds.interactions.user[r]!;
+    const fits: { users: Int32Array; scored: number[] }[] = [];
+    const recording: CollabFit = async (r, spec) => {
+      const m = await baseline(r, spec);
+      const rec = { users: r.users.slice(), scored: [] as number[] };
+      fits.push(rec);
+      return { ...m, parts: (u, i) => (rec.scored.push(...u), m.parts(u, i)), predict: (u, i) => (rec.scored.push(...u), m.predict(u, i)) };
+    };
+    const folds = oofFolds(split.train.length, 3, 5);
+    const grid = { mf: { shrink: [1, 4] }, item_knn: { shrink: [1, 4, 16] } };
+    const f = await collabFeatures(ds, split, folds, { fit: recording, specs: [MF, { kind: 'item_knn', params: {} }], grid });
+    assert.equal(fits.length, 3 * (2 * 2 + 3) + 2, 'folds x (targets x MF grid + kNN grid) + the two final fits');
+    for (const x of fits) assert.ok(x.users.every((u) => u < COLD), 'no fit saw a test row');
+    const search = fits.slice(0, -2);
+    for (const x of search) assert.ok(x.scored.length > 0 && x.scored.every((u) => u < COLD), 'candidates score only held-out training rows');
+    for (const x of fits.slice(-2)) assert.ok(x.scored.some((u) => u >= COLD), 'the final models score the test rows (the marker works)');
+    assert.equal(f.test.length, split.test.length * f.names.length);
+  });
+
+  it('is deterministic: the same seed gives the same choice and the same columns (engine MF and kNN)', async (t) => {
+    const fit = engineFit();
+    if (!fit) return t.skip('this engine build has no fitCollab');
+    const ds = tinyDataset(100, 70, 3000, 12, 'genre');
+    const split = quarterSplit(ds.interactions.n);
+    const run = () => collabFeatures(ds, split, oofFolds(split.train.length, 3, 4), { fit, specs: [MF, KNN], grid: { mf: { factors: [2, 8], l2_factors: [0.03, 0.3] }, item_knn: { k: [5, 40] } } });
+    const [a, b] = [await run(), await run()];
+    t.diagnostic(JSON.stringify(a.choice.search.map((s) => s.candidates[s.best])));
+    assert.deepEqual(a.choice, b.choice);
+    assert.deepEqual(a.train, b.train);
+    assert.deepEqual(a.test, b.test);
+    assert.deepEqual(a.fitted.models.map((m) => Array.from(m.model.toBytes())), b.fitted.models.map((m) => Array.from(m.model.toBytes())));
+  });
+
+  it('an invalid grid value is the engine\'s INVALID_PARAM naming the parameter; an empty axis is INVALID_PARAM naming it', async (t) => {
+    const fit = engineFit();
+    if (!fit) return t.skip('this engine build has no fitCollab');
+    const ds = tinyDataset(40, 30, 600, 3, 'genre');
+    const split = quarterSplit(ds.interactions.n);
+    const folds = oofFolds(split.train.length, 3, 4);
+    await assert.rejects(collabFeatures(ds, split, folds, { fit, specs: [MF, KNN], grid: { mf: { factors: [4, 0] } } }), (e: MlError) => {
+      assert.equal(e.code, 'INVALID_PARAM');
+      assert.match(e.message, /factors/);
+      assert.match(e.message, /^collaborative mf .*"factors":0/, e.message);
+      return true;
+    });
+    await assert.rejects(collabFeatures(ds, split, folds, { fit, specs: [MF, KNN], grid: { item_knn: { shrinkage: [-1] } } }), (e: MlError) => e.code === 'INVALID_PARAM' && /shrinkage/.test(e.message));
+    await assert.rejects(collabFeatures(ds, split, folds, { fit, specs: [MF], grid: { mf: { factors: [] } } }), (e: MlError) => e.code === 'INVALID_PARAM' && /mf\.factors/.test(e.message));
+  });
+
+  it('every value of every mode\'s COLLAB_GRIDS is accepted by the engine', async (t) => {
+    const fit = engineFit();
+    if (!fit) return t.skip('this engine build has no fitCollab');
+    const r = { users: Int32Array.of(1, 1, 2, 2), items: Int32Array.of(1, 2, 1, 2), values: Float32Array.of(5, 1, 4, 2) };
+    for (const [mode, grid] of Object.entries(COLLAB_GRIDS)) {
+      for (const kind of ['mf', 'item_knn'] as const) {
+        for (const params of collabCandidates(kind, grid[kind])) await fit(r, { kind, params: { ...params, ...(kind === 'mf' ? { seed: 1 } : {}) } });
+      }
+      t.diagnostic(`${mode}: ${JSON.stringify(grid)}`);
+    }
   });
 
   it('rankAuc is the Mann-Whitney AUC with ties averaged', () => {

@@ -25,7 +25,8 @@ describe('fitPipeline (in memory)', async () => {
   const ds = tinyDataset(120, 60, 4000, 21, 'genre');
   const usersBefore = ds.users.n;
   const engine = loadEngine('native');
-  const p = await fitPipeline(ds, { mode: 'demo', seed: 9, split: 'user-overlap', testFraction: 0.2, engine });
+  const lines: string[] = [];
+  const p = await fitPipeline(ds, { mode: 'demo', seed: 9, split: 'user-overlap', testFraction: 0.2, engine, onProgress: (m) => lines.push(m) });
   const out = join(tmp, 'art');
   const manifest = savePipeline(p, { dir: out });
 
@@ -39,6 +40,17 @@ describe('fitPipeline (in memory)', async () => {
     assert.equal(mf.target, c.target);
     assert.equal(mf.test_rmse === null, c.target === 'liked');
     assert.equal(c.cv_auc[c.target], Math.max(...Object.values(c.cv_auc)), 'the target with the best out-of-fold AUC');
+    // The search: every candidate recorded (demo: both targets for MF, the chosen one for kNN), the argmax chosen,
+    // one progress line per model, and the chosen parameters in the manifest.
+    assert.deepEqual(c.search.map((s) => [s.kind, s.candidates.length]), [['mf', 2], ['item_knn', 1]]);
+    for (const s of c.search) assert.equal(s.candidates[s.best]!.cv_auc, Math.max(...s.candidates.map((k) => k.cv_auc)), s.kind);
+    assert.equal(c.search[1]!.candidates[0]!.target, c.target);
+    for (const kind of ['mf', 'item_knn']) assert.equal(lines.filter((l) => l.startsWith(`collaborative ${kind}: target ${c.target}`)).length, 1, `${kind} in ${lines.join(' | ')}`);
+    c.search.forEach((s, i) => {
+      const saved = manifest.features.collab!.models[i]!;
+      assert.equal(saved.kind, s.kind);
+      for (const [k, v] of Object.entries(s.candidates[s.best]!.params)) assert.equal(saved.params[k], v, `${s.kind}.${k}`);
+    });
     assert.ok(c.columns.length > 0 && c.columns.every((n) => n.startsWith('cf_') && p.training.test.names.includes(n)));
     for (const m of p.models) assert.ok(c.importance_share[m.name]! >= 0 && c.importance_share[m.name]! <= 1 + 1e-9, m.name);
     // What the group adds: the best configuration refit without it.

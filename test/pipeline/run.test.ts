@@ -42,6 +42,11 @@ describe('runPipeline (demo grids, in-memory data)', async () => {
     assert.equal(report.collab.baselines[0].name, 'collaborative_mf');
     assert.match(html, /collaborative_mf alone \(on (rating|liked)/);
     assert.match(html, /<div id="collab"><p>Matrix factorization fitted on/);
+    // The search: the chosen parameters and one row per candidate (demo: both MF targets, kNN on the chosen one), the chosen rows marked.
+    assert.match(html, /chosen parameters: mf: engine defaults; item_knn: engine defaults/);
+    const rows = html.match(/<table class="search">.*?<\/table>/)![0].match(/<tr( class="best")?><td>(mf|item_knn)<\/td>/g)!;
+    assert.equal(rows.length, report.collab.search.reduce((n: number, s: { candidates: unknown[] }) => n + s.candidates.length, 0));
+    assert.equal(rows.filter((r) => r.includes('best')).length, 2);
     assert.ok(report.insights.some((i: string) => i.startsWith('Matrix factorization alone')), 'an insight compares MF alone with the best model');
     assert.ok(!readdirSync(tmp).some((f) => f.includes('.tmp-')), 'no temp directory left behind');
   });

@@ -1,15 +1,10 @@
 /**
- * The collaborative feature group: matrix-factorization (and, when the engine has it, item-kNN) scores
- * of each (user, movie) pair, computed exactly like the out-of-fold aggregates. Training rows of fold k
- * are scored by a model fitted on the OTHER folds' training interactions (the same folds, folds.ts);
- * test rows and serving by a model fitted on all training rows. No training row's collaborative
- * features come from a model that saw its own label. Users or movies a model never saw (cold starts,
- * or a user whose rows all sit in the held-out fold) get the model's explicit fallback (biases / mean),
- * through the same engine call at training and at serving time.
- *
- * Which target MF fits (the star rating or the like label) is chosen by cross-validation on the
- * training rows only: the out-of-fold AUC of each target's MF score against `liked`; the choice and
- * both scores are recorded.
+ * The collaborative feature group, what it is: matrix-factorization and item-kNN scores of each (user,
+ * movie) pair from engine models fitted on (user, item, value) triples. The kinds, the parts each one
+ * contributes as features, the fitted group as serving needs it, and its columns for any pairs. Users
+ * or movies a model never saw (cold starts) get the model's explicit fallback (biases / mean), through
+ * the same engine call at training and at serving time. How the group is fitted on a split (out of
+ * fold, each model's hyperparameters chosen by cross-validation) is collab-search.ts.
  */
 import type { Dataset } from '../data/schema.js';
 import { MlError } from '../engine/errors.js';
@@ -56,32 +51,8 @@ export interface FittedCollab {
   names: string[];
 }
 
-/** How the target was chosen: out-of-fold AUC (vs liked, training rows only) of each candidate. */
-export interface CollabChoice {
-  target: CollabTarget;
-  cv_auc: Partial<Record<CollabTarget, number>>;
-}
-
-export interface CollabOptions {
-  fit: CollabFit;
-  /** MF (and kNN) specs; MF first. */
-  specs: CollabSpec[];
-  /** Force a target (tests, or data without star ratings); default: cross-validated. */
-  target?: CollabTarget;
-}
-
-export interface CollabFeatures {
-  names: string[];
-  /** Column-major, training rows in split order (out of fold). */
-  train: Float32Array;
-  /** Column-major, test rows in split order (all-training-rows models). */
-  test: Float32Array;
-  fitted: FittedCollab;
-  choice: CollabChoice;
-}
-
 /** The value of `target` for every row of `rows`; null when a row has no star rating. */
-function targetValues(ds: Dataset, rows: ArrayLike<number>, target: CollabTarget): Float32Array | null {
+export function targetValues(ds: Dataset, rows: ArrayLike<number>, target: CollabTarget): Float32Array | null {
   const it = ds.interactions;
   const v = new Float32Array(rows.length);
   for (let k = 0; k < rows.length; k++) {
@@ -92,7 +63,7 @@ function targetValues(ds: Dataset, rows: ArrayLike<number>, target: CollabTarget
   return v;
 }
 
-const idsOf = (ds: Dataset, rows: ArrayLike<number>) => ({
+export const idsOf = (ds: Dataset, rows: ArrayLike<number>) => ({
   users: Int32Array.from(rows as ArrayLike<number>, (r) => ds.interactions.user[r] as number),
   items: Int32Array.from(rows as ArrayLike<number>, (r) => ds.interactions.movie[r] as number),
 });
@@ -128,55 +99,4 @@ export function rankAuc(score: Float32Array, y: ArrayLike<number>): number {
   }
   const neg = order.length - pos;
   return pos && neg ? (sumRanks - (pos * (pos + 1)) / 2) / (pos * neg) : 0.5;
-}
-
-/** Out-of-fold columns of every spec for `target` (training rows in split order), or null if the target is unavailable. */
-async function outOfFold(ds: Dataset, train: Uint32Array, folds: Uint32Array[], o: CollabOptions, target: CollabTarget, names: string[]): Promise<Float32Array | null> {
-  const n = train.length;
-  const x = new Float32Array(n * names.length);
-  const inFold = new Int32Array(n);
-  folds.forEach((at, k) => at.forEach((i) => (inFold[i] = k)));
-  for (let k = 0; k < folds.length; k++) {
-    const rest = Uint32Array.from(train.filter((_, i) => inFold[i] !== k));
-    const values = targetValues(ds, rest, target);
-    if (!values) return null;
-    const models = await fitAll(ds, rest, values, o, target);
-    const at = folds[k] as Uint32Array;
-    const held = idsOf(ds, Uint32Array.from(at, (i) => train[i] as number));
-    const cols = collabColumns({ models, names }, held.users, held.items);
-    for (let j = 0; j < names.length; j++) for (let q = 0; q < at.length; q++) x[j * n + (at[q] as number)] = cols[j * at.length + q] as number;
-  }
-  return x;
-}
-
-async function fitAll(ds: Dataset, rows: Uint32Array, values: Float32Array, o: CollabOptions, target: CollabTarget): Promise<FittedCollabModel[]> {
-  const { users, items } = idsOf(ds, rows);
-  const out: FittedCollabModel[] = [];
-  for (const spec of o.specs) out.push({ spec, target, model: await o.fit({ users, items, values }, spec) });
-  return out;
-}
-
-/**
- * The collaborative group for a split: out-of-fold columns for the training rows (`folds`: positions
- * into `split.train`, the aggregates' folds), all-training-rows columns for the test rows, and the
- * fitted models for serving. The target is the one whose out-of-fold MF score has the higher AUC.
- */
-export async function collabFeatures(ds: Dataset, split: { train: Uint32Array; test: Uint32Array }, folds: Uint32Array[], o: CollabOptions): Promise<CollabFeatures> {
-  if (!o.specs.length || o.specs[0]?.kind !== 'mf') throw new MlError('INVALID_ARGUMENT', 'collaborative features need an mf spec first');
-  const names = o.specs.flatMap((s) => COLLAB_PARTS[s.kind].map(([, f]) => f));
-  const y = Uint8Array.from(split.train, (r) => ds.interactions.liked[r] as number);
-  const candidates: CollabTarget[] = o.target ? [o.target] : ['rating', 'liked'];
-  const cv: Partial<Record<CollabTarget, number>> = {};
-  let best: { target: CollabTarget; x: Float32Array } | null = null;
-  for (const target of candidates) {
-    const x = await outOfFold(ds, split.train, folds, o, target, names);
-    if (!x) continue;
-    cv[target] = rankAuc(x.subarray(0, split.train.length), y);
-    if (!best || (cv[target] as number) > (cv[best.target] as number)) best = { target, x };
-  }
-  if (!best) throw new MlError('INVALID_DATA', `collaborative features: target ${candidates.join('/')} is missing on some training rows`);
-  const values = targetValues(ds, split.train, best.target) as Float32Array;
-  const fitted: FittedCollab = { models: await fitAll(ds, split.train, values, o, best.target), names };
-  const t = idsOf(ds, split.test);
-  return { names, train: best.x, test: collabColumns(fitted, t.users, t.items), fitted, choice: { target: best.target, cv_auc: cv } };
 }

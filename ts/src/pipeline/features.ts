@@ -8,9 +8,11 @@ import type { Dataset, Split } from '../data/schema.js';
 import type { Engine } from '../engine/types.js';
 import type { Index } from '../features/aggregates.js';
 import { buildFeatures, type FittedFeatures, restrict } from '../features/build.js';
-import { type CollabChoice, type CollabFit, type CollabSpec, collabFeatures } from '../features/collab.js';
+import type { CollabFit, CollabSpec } from '../features/collab.js';
+import { type CollabChoice, collabFeatures } from '../features/collab-search.js';
 import { type PcaSummary, pca, prune, type Pruning, selectColumns } from '../features/select.js';
 import { FeatureTable } from '../features/table.js';
+import { COLLAB_GRIDS, type Mode } from './kinds.js';
 import { deriveSeed } from './seeds.js';
 
 export interface PreparedFeatures {
@@ -23,7 +25,7 @@ export interface PreparedFeatures {
   catalogue: number;
   pruning: Pruning;
   pca: PcaSummary;
-  /** The collaborative group before selection: target choice and every column on the test rows (null without collaborative models). */
+  /** The collaborative group before selection: the search (target and each model's parameters), the chosen specs and every column on the test rows (null without collaborative models). */
   collab: { choice: CollabChoice; specs: CollabSpec[]; names: string[]; test: Float32Array } | null;
 }
 
@@ -33,7 +35,7 @@ export function collabFitOf(engine: Engine | undefined): CollabFit | null {
   return typeof f === 'function' ? f.bind(engine) : null;
 }
 
-/** The collaborative models of a run: biased MF (engine defaults, the run's derived seed) and item kNN (KNNBaseline, engine defaults). */
+/** The collaborative models of a run, before the search: biased MF (the run's derived seed) and item kNN (KNNBaseline); the rest is engine defaults or the mode's COLLAB_GRIDS. */
 export function collabSpecs(seed: number): CollabSpec[] {
   return [
     { kind: 'mf', params: { seed: deriveSeed(seed, 'collab') } },
@@ -52,9 +54,9 @@ const withColumns = (t: FeatureTable, names: string[], cols: Float32Array) => {
 /**
  * Features of `split` with out-of-fold folds seeded from the run's root `seed`; `timings` (seconds) gets
  * `features`, `collab` and `selection`. With an engine that has `fitCollab`, the collaborative group joins
- * the catalogue before selection.
+ * the catalogue before selection, its models' parameters searched over `mode`'s COLLAB_GRIDS (default full, as the bench's export).
  */
-export async function prepareFeatures(ds: Dataset, split: Split, seed: number, timings: Record<string, number> = {}, engine?: Engine): Promise<PreparedFeatures> {
+export async function prepareFeatures(ds: Dataset, split: Split, seed: number, timings: Record<string, number> = {}, engine?: Engine, mode: Mode = 'full'): Promise<PreparedFeatures> {
   let t0 = performance.now();
   const built = buildFeatures(ds, split, { seed: deriveSeed(seed, 'feature-folds') });
   timings.features = (performance.now() - t0) / 1000;
@@ -63,8 +65,8 @@ export async function prepareFeatures(ds: Dataset, split: Split, seed: number, t
   const fit = collabFitOf(engine);
   if (fit) {
     t0 = performance.now();
-    const specs = collabSpecs(seed);
-    const c = await collabFeatures(ds, split, built.folds, { fit, specs });
+    const c = await collabFeatures(ds, split, built.folds, { fit, specs: collabSpecs(seed), grid: COLLAB_GRIDS[mode] });
+    const specs = c.fitted.models.map((m) => m.spec);
     train = withColumns(train, c.names, c.train);
     test = withColumns(test, c.names, c.test);
     fitted = { ...fitted, collab: { fitted: c.fitted, keep: c.names.map((_, j) => j) } };

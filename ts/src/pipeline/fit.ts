@@ -16,6 +16,7 @@ import { type CollabBaseline, type CollabReport, REPORT_SCHEMA, type ModelSummar
 import { type SplitKind, splitDataset } from './split.js';
 import { type PreparedFeatures, prepareFeatures } from './features.js';
 import { COLLAB_PARTS, rankAuc } from '../features/collab.js';
+import type { CollabSearch } from '../features/collab-search.js';
 import { FOLDS, type KindEntry, type Mode } from './kinds.js';
 import { deriveSeed } from './seeds.js';
 import { FittedPipeline } from './serving.js';
@@ -87,7 +88,14 @@ function collabReport(ds: Dataset, c: NonNullable<PreparedFeatures['collab']>, t
   });
   const columns = test.names.filter((name) => c.names.includes(name));
   const importance_share = Object.fromEntries(trained.map((m) => [m.name, test.names.reduce((s, name, j) => s + (c.names.includes(name) ? (m.importance[j] ?? 0) : 0), 0)]));
-  return { target: c.choice.target, cv_auc: c.choice.cv_auc, baselines, columns, importance_share, without: null };
+  return { target: c.choice.target, cv_auc: c.choice.cv_auc, search: c.choice.search, baselines, columns, importance_share, without: null };
+}
+
+/** One progress line per collaborative model: the chosen configuration and its out-of-fold AUC. */
+function collabChoiceLine(s: CollabSearch): string {
+  const c = s.candidates[s.best]!;
+  const params = Object.entries(c.params).map(([k, v]) => `${k} ${JSON.stringify(v)}`);
+  return `collaborative ${s.kind}: ${['target ' + c.target, ...params].join(', ')} (out-of-fold AUC ${c.cv_auc.toFixed(4)}, best of ${s.candidates.length})`;
 }
 
 /** What the group adds to `m`: the same configuration refit on the training table without the collaborative columns, scored on the test rows. */
@@ -108,8 +116,9 @@ export async function fitPipeline(ds: Dataset, o: FitOptions): Promise<FitResult
   const split = splitDataset(ds, o.split, o.testFraction, deriveSeed(o.seed, 'split'), FOLDS[o.mode]);
   timings.split = (performance.now() - t0) / 1000;
   log(`split: ${o.split}, ${split.train.length} train / ${split.test.length} test`);
-  const f = await prepareFeatures(ds, split, o.seed, timings, o.engine);
+  const f = await prepareFeatures(ds, split, o.seed, timings, o.engine, o.mode);
   const { train, test } = f;
+  for (const s of f.collab?.choice.search ?? []) log(collabChoiceLine(s));
   log(`features: ${train.nFeatures} of ${f.catalogue} kept`);
   const t1 = performance.now();
   const trained = await trainAll(o.engine, train, test, { mode: o.mode, seed: o.seed, searchRows: o.searchRows, kinds: o.kinds, onProgress: log });

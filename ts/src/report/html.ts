@@ -19,15 +19,26 @@ function comparisonTable(r: RunReport): string {
   return `<table>${head}${rows}${cf}${bayes}</table>`;
 }
 
-/** The collaborative group: its target choice, the baselines next to the hybrids, and what the group adds. */
+const paramText = (p: Record<string, unknown>) => Object.entries(p).map(([k, v]) => `${k} ${JSON.stringify(v)}`).join(', ') || 'engine defaults';
+
+/** Every candidate of each collaborative model's search, the chosen one marked. */
+function searchTable(c: NonNullable<RunReport['collab']>): string {
+  const rows = c.search.flatMap((s) =>
+    s.candidates.map((k, i) => `<tr${i === s.best ? ' class="best"' : ''}><td>${esc(s.kind)}</td><td>${esc(k.target)}</td><td>${esc(paramText(k.params))}</td><td>${f(k.cv_auc)}</td></tr>`));
+  return `<table class="search"><tr><th>model</th><th>target</th><th>grid values</th><th>out-of-fold AUC</th></tr>${rows.join('')}</table>`;
+}
+
+/** The collaborative group: its search (target and parameters), the baselines next to the hybrids, and what the group adds. */
 function collabSection(r: RunReport): string {
   const c = r.collab;
   if (!c) return '<p>No collaborative models in this engine build: the models use content features only.</p>';
-  const cv = Object.entries(c.cv_auc).map(([t, v]) => `${esc(t)} ${f(v)}`).join(', ');
+  const chosen = c.search.map((s) => `${esc(s.kind)}: ${esc(paramText(s.candidates[s.best]!.params))}`).join('; ');
   const share = r.models.map((m) => `<tr><td>${esc(m.name)}</td><td>${f(m.test.roc_auc)}</td><td>${f(c.importance_share[m.name], 3)}</td></tr>`).join('');
   const base = c.baselines.map((b) => `<tr class="cf"><td>${esc(b.name)} alone</td><td>${f(b.test_auc)}</td><td></td></tr>`).join('');
-  return `<p>Matrix factorization fitted on <b>${esc(c.target)}</b>, chosen by out-of-fold AUC on the training rows (${cv}). ` +
+  return `<p>Matrix factorization fitted on <b>${esc(c.target)}</b>; chosen parameters: ${chosen}. Target and parameters of each model are chosen by out-of-fold AUC ` +
+    `(score vs liked) on the training rows only, over the grid below (ties: the earlier candidate). ` +
     `Training rows get out-of-fold scores (the feature folds); test rows and serving the model fitted on all training rows. Kept columns: ${c.columns.map(esc).join(', ') || 'none'}.</p>` +
+    searchTable(c) +
     `<table><tr><th>model</th><th>test AUC</th><th>importance share of the collaborative columns</th></tr>${share}${base}</table>` +
     (c.without ? `<p>${esc(c.without.model)} refit without the collaborative columns: test AUC ${f(c.without.test_auc)} (with them: ${f(c.without.with_group)}).</p>` : '');
 }

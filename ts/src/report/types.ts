@@ -1,4 +1,5 @@
 /** The versioned run report (report.json), the single source for the HTML report and the CLI summary. */
+import type { CollabSearch } from '../features/collab-search.js';
 import type { Evaluation } from '../pipeline/evaluate.js';
 import type { PcaSummary, Pruning } from '../features/select.js';
 import type { ErrorAnalysis } from './analysis.js';
@@ -42,8 +43,10 @@ export interface CollabBaseline {
 /** The collaborative feature group: how its target was chosen, the baselines, and what it adds to each model. */
 export interface CollabReport {
   target: 'rating' | 'liked';
-  /** Out-of-fold AUC (training rows) of the MF score per candidate target. */
+  /** Out-of-fold AUC (training rows) of the best MF score per candidate target. */
   cv_auc: Partial<Record<'rating' | 'liked', number>>;
+  /** Per model (MF first): every candidate (target, grid values, out-of-fold AUC vs liked on training rows) and the chosen index. */
+  search: CollabSearch[];
   baselines: CollabBaseline[];
   /** Kept collaborative columns. */
   columns: string[];
