@@ -97,38 +97,41 @@ async function fitOne(fit: CollabFit, r: CollabRatings, spec: CollabSpec): Promi
   }
 }
 
-/** The fits and scores of one target's folds: fold k's model is fitted on `fit`, scores `held` (positions `at` into the training rows). */
-interface Fold {
-  fit: CollabRatings;
-  held: { users: Int32Array; items: Int32Array };
-  at: Uint32Array;
-}
+/** The training rows as the folds see them: ids per row (split order), each row's fold, and one target's values. */
 interface TargetFolds {
   target: CollabTarget;
-  folds: Fold[];
+  users: Int32Array;
+  items: Int32Array;
+  values: Float32Array;
+  inFold: Int32Array;
+  folds: Uint32Array[];
 }
 
-/** The folds' training ratings for `target`, or null when a training row has no value for it. */
+/** The training rows for `target`, or null when a training row has no value for it. Fold ratings are cut per fit (memory stays O(rows)). */
 function targetFolds(ds: Dataset, train: Uint32Array, folds: Uint32Array[], target: CollabTarget): TargetFolds | null {
+  const values = targetValues(ds, train, target);
+  if (!values) return null;
   const inFold = new Int32Array(train.length);
   folds.forEach((at, k) => at.forEach((i) => (inFold[i] = k)));
-  const out: Fold[] = [];
-  for (let k = 0; k < folds.length; k++) {
-    const rest = Uint32Array.from(train.filter((_, i) => inFold[i] !== k));
-    const values = targetValues(ds, rest, target);
-    if (!values) return null;
-    const at = folds[k] as Uint32Array;
-    out.push({ fit: { ...idsOf(ds, rest), values }, held: idsOf(ds, Uint32Array.from(at, (i) => train[i] as number)), at });
-  }
-  return { target, folds: out };
+  return { target, ...idsOf(ds, train), values, inFold, folds };
 }
 
-/** Out-of-fold columns of `spec` (its parts, column-major, `n` training rows in split order). */
-async function outOfFold(fit: CollabFit, spec: CollabSpec, t: TargetFolds, n: number): Promise<Float32Array> {
+/** The ratings of the training rows at positions `rows`. */
+const ratingsAt = (t: TargetFolds, rows: Uint32Array): CollabRatings => ({
+  users: Int32Array.from(rows, (i) => t.users[i] as number),
+  items: Int32Array.from(rows, (i) => t.items[i] as number),
+  values: Float32Array.from(rows, (i) => t.values[i] as number),
+});
+
+/** Out-of-fold columns of `spec` (its parts, column-major, training rows in split order): fold k scored by a model fitted on the other folds. */
+async function outOfFold(fit: CollabFit, spec: CollabSpec, t: TargetFolds): Promise<Float32Array> {
+  const n = t.users.length;
   const names = COLLAB_PARTS[spec.kind].map(([, f]) => f);
   const x = new Float32Array(n * names.length);
-  for (const { fit: r, held, at } of t.folds) {
-    const model = await fitOne(fit, r, spec);
+  for (const [k, at] of t.folds.entries()) {
+    const rest = Uint32Array.from({ length: n }, (_, i) => i).filter((i) => t.inFold[i] !== k);
+    const model = await fitOne(fit, ratingsAt(t, rest), spec);
+    const held = ratingsAt(t, at);
     const cols = collabColumns({ models: [{ spec, target: t.target, model }], names }, held.users, held.items);
     for (let j = 0; j < names.length; j++) for (let q = 0; q < at.length; q++) x[j * n + (at[q] as number)] = cols[j * at.length + q] as number;
   }
@@ -143,7 +146,7 @@ async function search(fit: CollabFit, base: CollabSpec, grid: CollabGrid[CollabK
   for (const t of targets) {
     for (const params of collabCandidates(base.kind, grid)) {
       const spec: CollabSpec = { kind: base.kind, params: { ...base.params, ...params } };
-      const x = await outOfFold(fit, spec, t, n);
+      const x = await outOfFold(fit, spec, t);
       const cv_auc = rankAuc(x.subarray(0, n), y);
       candidates.push({ target: t.target, params, cv_auc });
       if (!best || cv_auc > (candidates[best.index] as CollabCandidate).cv_auc) best = { index: candidates.length - 1, spec, target: t.target, x };
@@ -177,7 +180,8 @@ export async function collabFeatures(ds: Dataset, split: { train: Uint32Array; t
   }
   const train = new Float32Array(xs.reduce((a, x) => a + x.length, 0));
   xs.reduce((at, x) => (train.set(x, at), at + x.length), 0);
-  const r: CollabRatings = { ...idsOf(ds, split.train), values: targetValues(ds, split.train, target) as Float32Array };
+  const chosen = targets.find((t) => t.target === target)!;
+  const r: CollabRatings = { users: chosen.users, items: chosen.items, values: chosen.values };
   const fitted: FittedCollab = { models: [], names };
   for (const spec of specs) fitted.models.push({ spec, target, model: await fitOne(o.fit, r, spec) });
   const t = idsOf(ds, split.test);
