@@ -4,29 +4,13 @@
  * fit and predict seconds, test RMSE, test AUC of the liked label from the predicted rating, cold rows,
  * peak RSS during the fit.
  *   node --import tsx bench/collab-fit.ts --data FILE --kind mf|item_knn [--params JSON] [--backend native|wasm]
- * When the engine has no `fitCollab` yet, prints a skipped row (`{"error": ..., "skipped": true}`)
- * instead, so the bench shows the reason and picks the models up as soon as the engine has them.
+ * The synchronous `fitCollabSync` is timed (as bench/facade-fit.ts times `fitSync`): no worker hop in
+ * the figure.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { type Engine, loadEngine } from '../ts/src/engine/index.js';
+import { type CollabSpec, loadEngine } from '../ts/src/engine/index.js';
 import { coldCounts, readRatings } from './ratings-export.js';
-
-/** The collaborative entry point as the bench uses it (structural: the engine may not have it yet). */
-interface CollabModelLike {
-  predict(users: Int32Array, items: Int32Array): Float32Array | Promise<Float32Array>;
-}
-type FitCollab = (r: { users: Int32Array; items: Int32Array; values: Float32Array }, spec: { kind: string; params: Record<string, unknown> }) => CollabModelLike | Promise<CollabModelLike>;
-
-export const NO_COLLAB = 'engine has no collaborative models yet';
-
-/** The engine's collaborative fit bound to it (the synchronous one when there is one, as
- *  bench/facade-fit.ts times `fitSync`), or null when this engine build has none. */
-export function collabFitOf(engine: Engine): FitCollab | null {
-  const e = engine as unknown as { fitCollab?: FitCollab; fitCollabSync?: FitCollab };
-  const f = typeof e.fitCollabSync === 'function' ? e.fitCollabSync : e.fitCollab;
-  return typeof f === 'function' ? f.bind(engine) : null;
-}
 
 /** Scores as [0, 1] probabilities for the engine's metrics, by a strictly increasing affine map (the
  *  ROC-AUC, a rank statistic, is unchanged). */
@@ -72,20 +56,15 @@ async function main(): Promise<void> {
   });
   if (!values.data || !values.kind) throw new Error('usage: collab-fit --data FILE --kind mf|item_knn [--params JSON] [--backend native|wasm]');
   const engine = loadEngine(values.backend);
-  const fitCollab = collabFitOf(engine);
-  if (!fitCollab) {
-    process.stdout.write(`${JSON.stringify({ error: NO_COLLAB, skipped: true })}\n`);
-    return;
-  }
   const r = readRatings(values.data);
   const before = statusMb('VmRSS:');
   const reset = resetPeak();
   const t0 = performance.now();
-  const model = await fitCollab({ users: r.train.users, items: r.train.items, values: r.train.ratings }, { kind: values.kind, params: JSON.parse(values.params!) as Record<string, unknown> });
+  const model = engine.fitCollabSync({ users: r.train.users, items: r.train.items, values: r.train.ratings }, { kind: values.kind, params: JSON.parse(values.params!) } as CollabSpec); // the engine refuses an unknown kind (INVALID_PARAM)
   const fit = (performance.now() - t0) / 1000;
   const peak = reset ? statusMb('VmHWM:') : null;
   const t1 = performance.now();
-  const pred = await model.predict(r.test.users, r.test.items);
+  const pred = model.predict(r.test.users, r.test.items);
   const predict = (performance.now() - t1) / 1000;
   const cold = coldCounts(r);
   process.stdout.write(

@@ -5,14 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { asProbabilities, collabFitOf, NO_COLLAB, rmse } from '../../bench/collab-fit.js';
+import { asProbabilities, rmse } from '../../bench/collab-fit.js';
 import { collabGoals, collabTable } from '../../bench/collab-report.js';
 import { PY } from '../../bench/lib.js';
 import { coldCounts, HEADER, readRatings, splitRatings, writeRatings } from '../../bench/ratings-export.js';
 import { type BenchRun, goals, render } from '../../bench/report.js';
 import type { CollabEntry, CollabTable } from '../../bench/sections/collab.js';
 import { generateDataset } from '../../ts/src/data/synth.js';
-import type { Engine } from '../../ts/src/engine/index.js';
 import { deriveSeed } from '../../ts/src/pipeline/seeds.js';
 import { splitDataset } from '../../ts/src/pipeline/split.js';
 
@@ -49,11 +48,12 @@ describe('bench collaborative verdicts', () => {
     assert.match(line(ours(0.2, 0.79, 0.92), svd(1, 0.78, 0.93)), /fit 5\.0x faster.*: MISSED$/);
   });
 
-  it('reports our rows as skipped while the engine has no collaborative models, and judges them once it has', () => {
-    const skipped: CollabEntry = { contender: 'ours mf 1t', role: 'ours', result: { error: NO_COLLAB, skipped: true } };
+  it('reports a skipped row of ours with its reason instead of judging it, and judges it once measured', () => {
+    const why = 'wasm backend not built';
+    const skipped: CollabEntry = { contender: 'ours mf 1t', role: 'ours', result: { error: why, skipped: true } };
     const t = tableWith([skipped, svd(1, 0.78, 0.93), hybrid(0.81)]);
-    assert.equal(collabGoals(t)[1], `movielens temporal MF vs Surprise SVD: not judged (ours mf 1t skipped: ${NO_COLLAB})`);
-    assert.match(collabTable(t), new RegExp(`ours mf 1t .*skipped: ${NO_COLLAB}`));
+    assert.equal(collabGoals(t)[1], `movielens temporal MF vs Surprise SVD: not judged (ours mf 1t skipped: ${why})`);
+    assert.match(collabTable(t), new RegExp(`ours mf 1t .*skipped: ${why}`));
     assert.match(collabTable(t), /surprise-svd .* 1\.00 .* 0\.9300 .* 0\.7800 .*$/m);
     // The same table with our row measured: judged, and the ratio column filled (ours / SVD fit).
     const measured = tableWith([ours(0.05, 0.785, 0.92), svd(1, 0.78, 0.93), hybrid(0.81)]);
@@ -81,18 +81,6 @@ function parityRatings(): string[] {
 }
 
 describe('bench collaborative drivers', () => {
-  it('finds fitCollab on an engine that has it and reports none otherwise', async () => {
-    assert.equal(collabFitOf({} as Engine), null);
-    const calls: unknown[] = [];
-    const stub = { tag: 7, fitCollab(this: { tag: number }, r: unknown, spec: unknown) { calls.push([this.tag, r, spec]); return { predict: () => new Float32Array(0) }; } };
-    const fit = collabFitOf(stub as unknown as Engine);
-    assert.ok(fit);
-    await fit({ users: new Int32Array(1), items: new Int32Array(1), values: new Float32Array(1) }, { kind: 'mf', params: {} });
-    assert.equal((calls[0] as unknown[])[0], 7, 'called bound to the engine');
-    const both = { fitCollab: () => 'async', fitCollabSync: () => 'sync' };
-    assert.equal(collabFitOf(both as unknown as Engine)?.({ users: new Int32Array(0), items: new Int32Array(0), values: new Float32Array(0) }, { kind: 'mf', params: {} }), 'sync', 'the synchronous fit is timed when there is one');
-  });
-
   it('maps scores to [0, 1] keeping their order, and computes RMSE', () => {
     const p = asProbabilities(Float32Array.from([4.5, -1, 2, 6]));
     assert.deepEqual(Array.from(p), [Math.fround(5.5 / 7), 0, Math.fround(3 / 7), 1]);
