@@ -17,6 +17,24 @@ const CUT_SAMPLE_ROWS: usize = 200_000;
 /// Features per tile of the default bin layout.
 pub const TILE: usize = 4;
 
+/// Everything besides the data that decides a [`BinnedMatrix`]: bins per feature, the seed of the cut
+/// sample and the tile width. Two matrices binned from the same rows with equal specs are equal, so
+/// one binning can serve every fit that asks for the same spec (the grid search bins each fold once).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct BinSpec {
+    max_bin: usize,
+    /// The cut-sample seed; 0 when every row is used (the seed then changes nothing).
+    seed: u64,
+    tile: usize,
+}
+
+impl BinSpec {
+    /// The spec for `n_rows` rows: `seed` only counts when the cuts are computed from a row sample.
+    pub fn new(n_rows: usize, max_bin: usize, seed: u64, tile: usize) -> Self {
+        BinSpec { max_bin, seed: if n_rows > CUT_SAMPLE_ROWS { seed } else { 0 }, tile: tile.max(1) }
+    }
+}
+
 /// A matrix of bin indices in feature tiles, plus the per-feature thresholds that produced it.
 ///
 /// Features are grouped in tiles of `tile` consecutive features (the last tile may be narrower);
@@ -38,6 +56,8 @@ pub struct BinnedMatrix {
     cuts: Vec<Vec<f32>>,
     /// Per-feature fingerprint of the binned column (order-free tie-breaking between features).
     fingerprints: Vec<u64>,
+    /// What produced these bins from the rows.
+    spec: BinSpec,
 }
 
 /// The bins of one feature, read with the tile stride.
@@ -70,6 +90,12 @@ impl BinnedMatrix {
     /// [`Self::from_matrix`] with `tile` features per tile (clamped to at least 1); the bins and
     /// everything derived from them are the same for any tile width, only the layout differs.
     pub fn from_matrix_tiled(x: ColMajor<'_>, max_bin: usize, seed: u64, tile: usize) -> Result<Self> {
+        Self::from_spec(x, BinSpec::new(x.n_rows(), max_bin, seed, tile))
+    }
+
+    /// Bins `x` as `spec` says (the spec should be made for `x`'s row count, see [`BinSpec::new`]).
+    pub fn from_spec(x: ColMajor<'_>, spec: BinSpec) -> Result<Self> {
+        let BinSpec { max_bin, seed, tile } = spec;
         if !(2..=MAX_BIN_LIMIT).contains(&max_bin) {
             return Err(Error::invalid_param("max_bin", format!("must be in [2, {MAX_BIN_LIMIT}], got {max_bin}")));
         }
@@ -79,7 +105,9 @@ impl BinnedMatrix {
         let sample = sample_rows(x.n_rows(), seed);
         let cuts = par::map_indexed(x.n_features(), |j| feature_cuts(x.col(j), sample.as_deref(), max_bin));
         drop(sample); // transient buffers go before the bins are allocated
-        Ok(Self::with_cuts(x, cuts, tile.max(1)))
+        let mut m = Self::with_cuts(x, cuts, tile);
+        m.spec = spec;
+        Ok(m)
     }
 
     /// Bins `x` with previously computed `cuts` (one list per feature).
@@ -102,11 +130,26 @@ impl BinnedMatrix {
                 }
             });
         }
-        let mut m = BinnedMatrix { n_rows: n, n_features: f, tile, bins, cuts, fingerprints: Vec::new() };
+        let spec = BinSpec { max_bin: 0, seed: 0, tile };
+        let mut m = BinnedMatrix { n_rows: n, n_features: f, tile, bins, cuts, fingerprints: Vec::new(), spec };
         m.fingerprints = (0..f).map(|j| fingerprint(&m.cuts[j], m.feature(j), n)).collect();
         m
     }
 
+    /// The spec these bins were made with (`max_bin` 0 when binned with given cuts).
+    pub fn spec(&self) -> BinSpec {
+        self.spec
+    }
+    /// `INTERNAL` unless these bins were made with `spec` from a matrix of `x`'s shape (that they come
+    /// from `x`'s very rows is the caller's promise).
+    pub(crate) fn check_matches(&self, x: &ColMajor<'_>, spec: BinSpec) -> Result<()> {
+        if self.spec != spec || self.n_rows != x.n_rows() || self.n_features != x.n_features() {
+            let (n, f, s) = (self.n_rows, self.n_features, self.spec);
+            let (xn, xf) = (x.n_rows(), x.n_features());
+            return Err(Error::internal(format!("binned matrix ({n} rows x {f} features, {s:?}) does not match the fit ({xn} x {xf}, {spec:?})")));
+        }
+        Ok(())
+    }
     /// Features per tile (the last tile may be narrower).
     pub fn tile_size(&self) -> usize {
         self.tile
@@ -265,6 +308,18 @@ mod tests {
                 assert_eq!(m.col(0)[i] <= b, v <= t, "bin {b} value {v} threshold {t}");
             }
         }
+    }
+
+    #[test]
+    fn the_spec_decides_the_bins_and_the_seed_counts_only_for_sampled_cuts() {
+        assert_eq!(BinSpec::new(1000, 255, 1, 4), BinSpec::new(1000, 255, 2, 4));
+        assert_ne!(BinSpec::new(CUT_SAMPLE_ROWS + 1, 255, 1, 4), BinSpec::new(CUT_SAMPLE_ROWS + 1, 255, 2, 4));
+        assert_eq!(BinSpec::new(10, 255, 1, 0), BinSpec::new(10, 255, 1, 1));
+        let data: Vec<f32> = (0..600).map(|i| ((i * 37) % 101) as f32).collect();
+        let x = ColMajor::new(&data, 200).unwrap();
+        let m = BinnedMatrix::from_spec(x, BinSpec::new(200, 16, 9, 2)).unwrap();
+        assert_eq!(m, BinnedMatrix::from_matrix_tiled(x, 16, 9, 2).unwrap());
+        assert_eq!(m.spec(), BinSpec::new(200, 16, 3, 2));
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! Random forest on the shared grower: bootstrap counts as row weights, per-node feature sampling,
 //! leaves holding the (weighted) class-1 fraction, probabilities averaged over trees, OOB score.
-use crate::binning::BinnedMatrix;
+use crate::binning::{BinSpec, BinnedMatrix};
 use crate::forest_params::ForestValidParams;
 use crate::grower::{GrowParams, GrowPolicy, Grower};
 use crate::importance::{importance, ImportanceKind};
@@ -51,6 +51,15 @@ impl ForestModel {
         p.add(&x, &mut out);
         let k = self.trees.len() as f64;
         Ok(out.into_iter().map(|s| (s / k) as f32).collect())
+    }
+    /// [`Self::predict`] of the first `m` trees, for each `m` of `lens` (each in `1..=trees`), in one
+    /// pass over the trees. Bit-identical to a forest fitted with `n_estimators = m` and the same seed:
+    /// tree `t` is grown from its own stream `Rng::derive(seed, t)`, whatever the tree count.
+    pub fn predict_prefixes(&self, x: ColMajor<'_>, lens: &[usize]) -> Result<Vec<Vec<f32>>> {
+        let p = self.predictor.get_or_init(|| Predictor::new(&self.trees));
+        check_features(&x, self.n_features, p.max_feature())?;
+        let mut out = vec![0.0f64; x.n_rows()];
+        p.prefix_sums(&x, &mut out, lens, |s, m| (s / m as f64) as f32)
     }
     /// Per-feature totals of split gain (weighted impurity decrease) or split count.
     pub fn feature_importance(&self, kind: ImportanceKind) -> Vec<f64> {
@@ -143,13 +152,40 @@ pub fn fit_forest(
     observer: &mut dyn Observer,
 ) -> Result<ForestModel> {
     let watch = Stopwatch::start();
-    let p = params.params();
     let labels = BinaryLabels::with_both_classes(y, x.n_rows())?;
+    let data = BinnedMatrix::from_spec(x, forest_bin_spec(x.n_rows(), x.n_features(), params))?;
+    grow_forest(&data, x, &labels, params, observer, watch)
+}
+
+/// How [`fit_forest`] bins `n_rows` x `n_features` training rows with `params`.
+pub fn forest_bin_spec(n_rows: usize, n_features: usize, params: &ForestValidParams) -> BinSpec {
+    let p = params.params();
+    // Per-node sampling reads single features: plain columns keep those scans dense.
+    let tile = if p.max_features.count(n_features) < n_features { 1 } else { crate::binning::TILE };
+    BinSpec::new(n_rows, p.max_bin as usize, p.seed, tile)
+}
+
+/// [`fit_forest`] on `x` already binned as [`forest_bin_spec`] says; the same model as `fit_forest(x, ..)`.
+/// A matrix binned otherwise, or from other rows, is `INTERNAL`.
+pub fn fit_forest_binned(data: &BinnedMatrix, x: ColMajor<'_>, y: &[f32], params: &ForestValidParams, observer: &mut dyn Observer) -> Result<ForestModel> {
+    let watch = Stopwatch::start();
+    let labels = BinaryLabels::with_both_classes(y, x.n_rows())?;
+    data.check_matches(&x, forest_bin_spec(x.n_rows(), x.n_features(), params))?;
+    grow_forest(data, x, &labels, params, observer, watch)
+}
+
+fn grow_forest(
+    data: &BinnedMatrix,
+    x: ColMajor<'_>,
+    labels: &BinaryLabels<'_>,
+    params: &ForestValidParams,
+    observer: &mut dyn Observer,
+    watch: Stopwatch,
+) -> Result<ForestModel> {
+    let p = params.params();
+    let y = labels.as_slice();
     let n_features = x.n_features();
     let k = p.max_features.count(n_features);
-    // Per-node sampling reads single features: plain columns keep those scans dense.
-    let tile = if k < n_features { 1 } else { crate::binning::TILE };
-    let data = BinnedMatrix::from_matrix_tiled(x, p.max_bin as usize, p.seed, tile)?;
     let gp = GrowParams {
         policy: GrowPolicy::Depthwise,
         max_depth: p.max_depth,
@@ -164,7 +200,7 @@ pub fn fit_forest(
     'outer: while grown.len() < total {
         let start = grown.len();
         let batch = par::map_indexed(TREE_BATCH.min(total - start), |i| {
-            grow_tree(&data, &features, y, gp, p.bootstrap, p.seed, start + i)
+            grow_tree(data, &features, y, gp, p.bootstrap, p.seed, start + i)
         });
         for g in batch {
             let it = grown.len() as u32;
@@ -175,7 +211,7 @@ pub fn fit_forest(
             }
         }
     }
-    let oob = if p.bootstrap { oob_score(&x, &labels, &grown) } else { None };
+    let oob = if p.bootstrap { oob_score(&x, labels, &grown) } else { None };
     let mut stats = FitStats::default();
     for g in &grown {
         stats += g.stats;

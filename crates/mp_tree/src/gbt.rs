@@ -1,5 +1,5 @@
 //! Gradient-boosted trees (xgboost `hist`-style): fit loop, evaluation log, early stopping, model.
-use crate::binning::BinnedMatrix;
+use crate::binning::{BinSpec, BinnedMatrix};
 use crate::gbt_params::GbtValidParams;
 use crate::grower::{GrowParams, Grower};
 use crate::importance::{importance, ImportanceKind};
@@ -54,6 +54,32 @@ impl GbtModel {
         let mut out = vec![self.base_score; x.n_rows()];
         p.add(&x, &mut out);
         Ok(out)
+    }
+
+    /// [`Self::predict`] of the first `m` trees, for each `m` of `lens` (each in `1..=trees`), in one
+    /// pass over the trees. Bit-identical to a fit with `n_estimators = m` (rounds do not depend on
+    /// the rounds after them) when early stopping did not cut this model.
+    pub fn predict_prefixes(&self, x: ColMajor<'_>, lens: &[usize]) -> Result<Vec<Vec<f32>>> {
+        let p = self.predictor.get_or_init(|| Predictor::new(&self.trees));
+        check_features(&x, self.n_features, p.max_feature())?;
+        let mut out = vec![self.base_score; x.n_rows()];
+        p.prefix_sums(&x, &mut out, lens, |s, _| self.objective.transform(s) as f32)
+    }
+
+    /// The model a fit with `n_estimators = m` returns (same trees, log and bytes), for a model whose
+    /// `m` first rounds were kept (early stopping off). `m` is clamped to `1..=trees`.
+    pub fn prefix(&self, m: usize) -> GbtModel {
+        let m = m.clamp(1, self.trees.len());
+        GbtModel {
+            objective: self.objective,
+            base_score: self.base_score,
+            n_features: self.n_features,
+            trees: self.trees[..m].to_vec(),
+            best_iteration: m as u32 - 1,
+            eval_log: self.eval_log[..m.min(self.eval_log.len())].to_vec(),
+            stats: self.stats,
+            predictor: OnceLock::new(),
+        }
     }
 
     /// Per-feature totals of split gain or split count over all trees.
@@ -132,14 +158,54 @@ pub fn fit_gbt(
     observer: &mut dyn Observer,
 ) -> Result<GbtModel> {
     let watch = Stopwatch::start();
+    check_inputs(&x, y, params, valid)?;
+    let data = BinnedMatrix::from_spec(x, gbt_bin_spec(x.n_rows(), params))?;
+    boost(&data, x, y, params, valid, observer, watch)
+}
+
+/// How [`fit_gbt`] bins `n_rows` training rows with `params`.
+pub fn gbt_bin_spec(n_rows: usize, params: &GbtValidParams) -> BinSpec {
     let p = params.params();
-    let (n, n_features) = (x.n_rows(), x.n_features());
-    params.objective.check_labels(y, n, true)?;
+    BinSpec::new(n_rows, p.max_bin as usize, p.seed, crate::binning::TILE)
+}
+
+/// [`fit_gbt`] on `x` already binned as [`gbt_bin_spec`] says (one binning can serve many fits); the
+/// same model as `fit_gbt(x, ..)`. A matrix binned otherwise, or from other rows, is `INTERNAL`.
+pub fn fit_gbt_binned(
+    data: &BinnedMatrix,
+    x: ColMajor<'_>,
+    y: &[f32],
+    params: &GbtValidParams,
+    valid: Option<(ColMajor<'_>, &[f32])>,
+    observer: &mut dyn Observer,
+) -> Result<GbtModel> {
+    let watch = Stopwatch::start();
+    check_inputs(&x, y, params, valid)?;
+    data.check_matches(&x, gbt_bin_spec(x.n_rows(), params))?;
+    boost(data, x, y, params, valid, observer, watch)
+}
+
+fn check_inputs(x: &ColMajor<'_>, y: &[f32], params: &GbtValidParams, valid: Option<(ColMajor<'_>, &[f32])>) -> Result<()> {
+    params.objective.check_labels(y, x.n_rows(), true)?;
     if let Some((vx, vy)) = valid {
-        check_features(&vx, n_features, None)?;
+        check_features(&vx, x.n_features(), None)?;
         params.objective.check_labels(vy, vx.n_rows(), false)?;
     }
-    let data = BinnedMatrix::from_matrix(x, p.max_bin as usize, p.seed)?;
+    Ok(())
+}
+
+/// The boosting loop over binned training rows.
+fn boost(
+    data: &BinnedMatrix,
+    x: ColMajor<'_>,
+    y: &[f32],
+    params: &GbtValidParams,
+    valid: Option<(ColMajor<'_>, &[f32])>,
+    observer: &mut dyn Observer,
+    watch: Stopwatch,
+) -> Result<GbtModel> {
+    let p = params.params();
+    let (n, n_features) = (x.n_rows(), x.n_features());
     let logistic = Logistic { scale_pos_weight: p.scale_pos_weight };
     let obj: &dyn Objective = match params.objective {
         ObjectiveKind::Logistic => &logistic,
@@ -160,7 +226,7 @@ pub fn fit_gbt(
         leaf_scale: p.learning_rate,
         node_features: None,
     };
-    let mut grower = Grower::new(&data, grow);
+    let mut grower = Grower::new(data, grow);
     let n_tree_features = ((p.colsample_bytree * n_features as f64).round() as usize).clamp(1, n_features);
     let mut trees = Vec::with_capacity(p.n_estimators as usize);
     let mut eval_log = Vec::new();

@@ -18,11 +18,11 @@ pub mod split;
 pub mod stats;
 pub mod tree;
 
-pub use binning::BinnedMatrix;
-pub use forest::{fit_forest, ForestModel, OobScore};
+pub use binning::{BinSpec, BinnedMatrix};
+pub use forest::{fit_forest, fit_forest_binned, forest_bin_spec, ForestModel, OobScore};
 pub use forest_params::{ForestParams, ForestValidParams, MaxFeatures};
 pub use grower::GrowPolicy;
-pub use gbt::{fit_gbt, EvalRecord, GbtModel};
+pub use gbt::{fit_gbt, fit_gbt_binned, gbt_bin_spec, EvalRecord, GbtModel};
 pub use gbt_params::{GbtParams, GbtValidParams};
 pub use importance::ImportanceKind;
 pub use objective::{Logistic, Objective, ObjectiveKind, SquaredError};

@@ -1,6 +1,6 @@
 //! Flat binary tree over raw feature values; prediction never needs the binner.
 use crate::par;
-use mp_core::ColMajor;
+use mp_core::{ColMajor, Error};
 use serde::{Deserialize, Serialize};
 
 /// Child index marking a leaf.
@@ -223,11 +223,35 @@ impl Predictor {
 
     /// `out[i] += Σ_t trees[t](x_i)` (summed in tree order in f64), blocks of rows in parallel.
     pub(crate) fn add(&self, x: &ColMajor<'_>, out: &mut [f64]) {
+        self.add_range(x, out, 0..self.flat.len());
+    }
+
+    /// [`Self::add`] for the trees of `range` only: adding `0..a` then `a..b` gives the same bits as `0..b`.
+    fn add_range(&self, x: &ColMajor<'_>, out: &mut [f64], range: std::ops::Range<usize>) {
         par::for_each_chunk_mut(out, PREDICT_BLOCK, true, |blk, chunk| {
-            for t in &self.flat {
+            for t in &self.flat[range.clone()] {
                 t.add_block(x, blk * PREDICT_BLOCK, chunk);
             }
         });
+    }
+
+    /// For each `m` of `lens` (in any order, each in `1..=trees`): `finish(out_i + Σ_{t<m} trees[t](x_i), m)`
+    /// per row, the sums built once in tree order (so each equals [`Self::add`] over the first `m` trees).
+    pub(crate) fn prefix_sums(&self, x: &ColMajor<'_>, out: &mut [f64], lens: &[usize], finish: impl Fn(f64, usize) -> f32) -> mp_core::Result<Vec<Vec<f32>>> {
+        if let Some(&m) = lens.iter().find(|&&m| m == 0 || m > self.flat.len()) {
+            return Err(Error::invalid_param("n_estimators", format!("prefix of {m} trees asked of a model with {}", self.flat.len())));
+        }
+        let mut order: Vec<usize> = (0..lens.len()).collect();
+        order.sort_by_key(|&i| lens[i]);
+        let mut res = vec![Vec::new(); lens.len()];
+        let mut done = 0;
+        for i in order {
+            let m = lens[i];
+            self.add_range(x, out, done..m);
+            done = m;
+            res[i] = out.iter().map(|&s| finish(s, m)).collect();
+        }
+        Ok(res)
     }
 }
 
