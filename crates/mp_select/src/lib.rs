@@ -5,5 +5,5 @@ pub mod grid;
 pub mod kfold;
 
 pub use cv_report::{ConfigReport, MetricSummary};
-pub use grid::{evaluate_grid, FoldScores};
+pub use grid::{evaluate_grid, evaluate_groups, FoldScores};
 pub use kfold::{stratified_holdout, stratified_kfold, Fold};
