@@ -1,7 +1,7 @@
 //! Random forests (mp_tree) as a model kind, and what tree kinds share (importance kinds, split check).
 use super::Kind;
-use mp_core::{ColMajor, Error, Observer, Result};
-use mp_tree::{fit_forest, ForestModel, ForestParams, ForestValidParams, ImportanceKind, Tree};
+use mp_core::{ColMajor, Error, NoopObserver, Observer, Result};
+use mp_tree::{fit_forest, fit_forest_binned, forest_bin_spec, BinSpec, BinnedMatrix, ForestModel, ForestParams, ForestValidParams, ImportanceKind, Tree};
 
 pub(crate) struct Forest;
 
@@ -59,6 +59,20 @@ impl Kind for Forest {
             return Err(Error::deserialize("model is a forest without trees"));
         }
         Ok(splits_within(m.trees(), m.n_features()))
+    }
+    // Tree `t` is grown from its own stream `Rng::derive(seed, t)`, whatever the tree count.
+    const PREFIX_PARAM: Option<&'static str> = Some("n_estimators");
+    fn prefix_len(p: &ForestValidParams) -> Option<usize> {
+        Some(p.params().n_estimators as usize)
+    }
+    fn predict_prefixes(m: &ForestModel, x: ColMajor, lens: &[usize]) -> Result<Vec<Vec<f32>>> {
+        m.predict_prefixes(x, lens)
+    }
+    fn bin_spec(p: &ForestValidParams, x: &ColMajor) -> Option<BinSpec> {
+        Some(forest_bin_spec(x.n_rows(), x.n_features(), p))
+    }
+    fn fit_binned(x: ColMajor, y: &[f32], p: &ForestValidParams, bins: &BinnedMatrix) -> Result<ForestModel> {
+        fit_forest_binned(bins, x, y, p, &mut NoopObserver)
     }
 }
 

@@ -1,7 +1,7 @@
 //! Gradient-boosted trees (mp_tree) as a model kind: the one kind that uses a validation set.
 use super::Kind;
-use mp_core::{ColMajor, Observer, Result};
-use mp_tree::{fit_gbt, GbtModel, GbtParams, GbtValidParams};
+use mp_core::{ColMajor, NoopObserver, Observer, Result};
+use mp_tree::{fit_gbt, fit_gbt_binned, gbt_bin_spec, BinSpec, BinnedMatrix, GbtModel, GbtParams, GbtValidParams};
 
 pub(crate) struct Gbt;
 
@@ -38,5 +38,21 @@ impl Kind for Gbt {
     }
     fn check_body(m: &GbtModel) -> Result<bool> {
         Ok(super::forest::splits_within(m.trees(), m.n_features()))
+    }
+    // Round `t` draws from `Rng::derive(seed, t)` and sees only rounds before it: an `m`-round fit is the
+    // first `m` rounds of any longer one. Not with early stopping, whose cut depends on the later rounds.
+    const PREFIX_PARAM: Option<&'static str> = Some("n_estimators");
+    fn prefix_len(p: &GbtValidParams) -> Option<usize> {
+        let p = p.params();
+        (p.early_stopping_rounds == 0).then_some(p.n_estimators as usize)
+    }
+    fn predict_prefixes(m: &GbtModel, x: ColMajor, lens: &[usize]) -> Result<Vec<Vec<f32>>> {
+        m.predict_prefixes(x, lens)
+    }
+    fn bin_spec(p: &GbtValidParams, x: &ColMajor) -> Option<BinSpec> {
+        Some(gbt_bin_spec(x.n_rows(), p))
+    }
+    fn fit_binned(x: ColMajor, y: &[f32], p: &GbtValidParams, bins: &BinnedMatrix) -> Result<GbtModel> {
+        fit_gbt_binned(bins, x, y, p, None, &mut NoopObserver)
     }
 }

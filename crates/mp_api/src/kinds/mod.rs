@@ -6,7 +6,8 @@ mod gbt;
 mod logistic;
 
 use mp_core::params::one_of;
-use mp_core::{ColMajor, Error, ErrorCode, Observer, Result};
+use mp_core::{ColMajor, Error, ErrorCode, NoopObserver, Observer, Result};
+use mp_tree::{BinSpec, BinnedMatrix};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use std::fmt::Debug;
@@ -40,6 +41,27 @@ pub(crate) trait Kind: 'static {
     /// A decoded body's own consistency: `Err` for a body that cannot be used at all, `Ok(false)` for
     /// one that disagrees with its feature count (reported with the header mismatch).
     fn check_body(m: &Self::Fitted) -> Result<bool>;
+
+    /// Grid sharing (select/share.rs): the parameter whose configurations are prefixes of the largest,
+    /// i.e. a fit with value `M` first grows exactly what a fit with `m < M` grows, so one fit of the
+    /// largest scores every smaller one. `None`: every configuration is fitted on its own.
+    const PREFIX_PARAM: Option<&'static str> = None;
+    /// `p`'s value of [`Kind::PREFIX_PARAM`], or `None` when this configuration must not share a fit.
+    fn prefix_len(_p: &Self::Valid) -> Option<usize> {
+        None
+    }
+    /// Predictions of the model cut to its first `m` units, for each `m` of `lens`.
+    fn predict_prefixes(_m: &Self::Fitted, _x: ColMajor, _lens: &[usize]) -> Result<Vec<Vec<f32>>> {
+        Err(Error::internal(format!("{} models have no prefixes", Self::NAME)))
+    }
+    /// How a fit of `p` bins `x` (`None`: the kind does not bin), so one binning serves many fits.
+    fn bin_spec(_p: &Self::Valid, _x: &ColMajor) -> Option<BinSpec> {
+        None
+    }
+    /// [`Kind::fit`] without validation set or observer, on `x` already binned as [`Kind::bin_spec`] says.
+    fn fit_binned(x: ColMajor, y: &[f32], p: &Self::Valid, _bins: &BinnedMatrix) -> Result<Self::Fitted> {
+        Self::fit(x, y, p, None, &mut NoopObserver)
+    }
 }
 
 /// `ts_rs::TS` with the `ts` feature (so the TS `ModelSpec` union is generated from [`REGISTRY`]), nothing otherwise.
@@ -58,6 +80,14 @@ pub(crate) trait SpecOps: Debug + Send + Sync {
     fn params_json(&self) -> serde_json::Value;
     fn uses_validation(&self) -> bool;
     fn fit(&self, x: ColMajor, y: &[f32], valid: Option<(ColMajor, &[f32])>, observer: &mut dyn Observer) -> Result<Box<dyn FittedOps>>;
+    /// Grid sharing: (every parameter but the kind's prefix parameter, as JSON text; the prefix length).
+    /// Configurations with equal text share one fit. `None`: fitted on its own.
+    fn prefix_share(&self) -> Option<(String, usize)>;
+    /// How the fit bins `x`, if the kind bins.
+    fn bin_spec(&self, x: &ColMajor) -> Option<BinSpec>;
+    /// The grid search's fit (no validation set, no observer), on `bins` (= `x` binned by
+    /// [`SpecOps::bin_spec`]) when given: the same model as [`SpecOps::fit`].
+    fn fit_grid(&self, x: ColMajor, y: &[f32], bins: Option<&BinnedMatrix>) -> Result<Box<dyn FittedOps>>;
 }
 
 /// A fitted model of some kind (object-safe face of [`Kind`]).
@@ -65,6 +95,8 @@ pub(crate) trait FittedOps: Debug + Send + Sync {
     fn kind(&self) -> &'static str;
     fn n_features(&self) -> usize;
     fn predict(&self, x: ColMajor) -> Result<Vec<f32>>;
+    /// [`FittedOps::predict`] of the model cut to its first `m` units, for each `m` of `lens`.
+    fn predict_prefixes(&self, x: ColMajor, lens: &[usize]) -> Result<Vec<Vec<f32>>>;
     fn importance(&self, kind: &str) -> Result<Vec<f64>>;
     fn summary(&self) -> serde_json::Value;
     fn check_body(&self) -> Result<bool>;
@@ -94,6 +126,22 @@ impl<K: Kind> SpecOps for Spec<K> {
     fn fit(&self, x: ColMajor, y: &[f32], valid: Option<(ColMajor, &[f32])>, observer: &mut dyn Observer) -> Result<Box<dyn FittedOps>> {
         Ok(Box::new(Fitted::<K>(K::fit(x, y, &self.0, valid, observer)?)))
     }
+    fn prefix_share(&self) -> Option<(String, usize)> {
+        let (name, n) = (K::PREFIX_PARAM?, K::prefix_len(&self.0)?);
+        let mut rest = self.params_json();
+        rest.as_object_mut()?.remove(name);
+        Some((rest.to_string(), n))
+    }
+    fn bin_spec(&self, x: &ColMajor) -> Option<BinSpec> {
+        K::bin_spec(&self.0, x)
+    }
+    fn fit_grid(&self, x: ColMajor, y: &[f32], bins: Option<&BinnedMatrix>) -> Result<Box<dyn FittedOps>> {
+        let m = match bins {
+            Some(b) => K::fit_binned(x, y, &self.0, b)?,
+            None => K::fit(x, y, &self.0, None, &mut NoopObserver)?,
+        };
+        Ok(Box::new(Fitted::<K>(m)))
+    }
 }
 
 struct Fitted<K: Kind>(K::Fitted);
@@ -113,6 +161,9 @@ impl<K: Kind> FittedOps for Fitted<K> {
     }
     fn predict(&self, x: ColMajor) -> Result<Vec<f32>> {
         K::predict(&self.0, x)
+    }
+    fn predict_prefixes(&self, x: ColMajor, lens: &[usize]) -> Result<Vec<Vec<f32>>> {
+        K::predict_prefixes(&self.0, x, lens)
     }
     fn importance(&self, kind: &str) -> Result<Vec<f64>> {
         if K::IMPORTANCE.contains(&kind) {

@@ -1,10 +1,13 @@
 //! Cross-validation and grid search through the facade: any model kind, stratified folds, refit of the best.
+//! Configurations that one fit can score share it, and each fold is binned once (share.rs): the report is
+//! byte-identical to fitting every configuration on every fold from scratch.
 use crate::fit::GridProgress;
 use crate::model::Model;
 use crate::spec::ModelSpec;
-use mp_core::metrics::BinaryMetrics;
+mod share;
+
 use mp_core::{BinaryLabels, ColMajor, Error, ErrorCode, Result};
-use mp_select::{evaluate_grid, stratified_kfold, ConfigReport, Fold, FoldScores};
+use mp_select::{evaluate_groups, stratified_kfold, ConfigReport, Fold};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::sync::Mutex;
@@ -115,24 +118,6 @@ pub fn expand_grid(grid_json: &str) -> Result<Vec<ModelSpec>> {
         .collect()
 }
 
-fn fold_scores(x: &ColMajor, y: &[f32], spec: &ModelSpec, fold: &Fold) -> Result<FoldScores> {
-    let x_train = x.take_rows(&fold.train);
-    let y_train: Vec<f32> = fold.train.iter().map(|&i| y[i as usize]).collect();
-    let model = Model::fit(ColMajor::new(&x_train, fold.train.len())?, &y_train, spec)?;
-    let x_test = x.take_rows(&fold.test);
-    let y_test: Vec<f32> = fold.test.iter().map(|&i| y[i as usize]).collect();
-    let p = model.predict(&x_test, fold.test.len())?;
-    let m = BinaryMetrics::compute(&y_test, &p, 0.5)?;
-    Ok(vec![
-        ("accuracy".into(), m.accuracy),
-        ("f1".into(), m.f1),
-        ("log_loss".into(), m.log_loss),
-        ("precision".into(), m.precision),
-        ("recall".into(), m.recall),
-        ("roc_auc".into(), m.roc_auc),
-    ])
-}
-
 /// `{"seed": 42, "folds": 5, "scoring": "roc_auc"}`: the seed is required (splits are never random by default).
 #[derive(Debug, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -202,6 +187,7 @@ fn grid_search_with(
     let labels = BinaryLabels::with_both_classes(y, n_rows)?;
     let split = stratified_kfold(&labels, folds, seed)?;
     let greater = scoring != Scoring::LogLoss;
+    // A shared fit counts as the configurations it scores, so the total stays configurations x folds + 1.
     let fits_total = specs.len() * split.len() + 1;
     let done = Mutex::new(0usize);
     // Counted and reported under one lock, so reports arrive in order whatever thread finished.
@@ -210,17 +196,25 @@ fn grid_search_with(
         *d += 1;
         progress(GridProgress { fits_done: *d, fits_total });
     };
-    let reports = evaluate_grid(&specs, &split, scoring.name(), greater, |spec, fold| {
-        let scores = fold_scores(&xm, y, spec, fold);
-        tick();
+    let groups = share::plan(&specs);
+    let members: Vec<Vec<usize>> = groups.iter().map(|g| g.members.clone()).collect();
+    let prepare = |fold: &Fold| share::prepare(&xm, y, fold, &specs, &groups);
+    let reports = evaluate_groups(specs.len(), &members, &split, scoring.name(), greater, prepare, |g, _, data| {
+        let scores = share::score_group(data, &specs, &groups[g]);
+        groups[g].members.iter().for_each(|_| tick());
         scores
     })?;
-    let best_index = reports.iter().find(|r| r.rank == 1).map(|r| r.index).ok_or_else(|| Error::internal("no rank-1 configuration"))?;
+    let (report, best_index) = build_report(&specs, reports, scoring, folds, seed)?;
     let best = Model::fit(xm, y, &specs[best_index])?;
     tick();
-    let configs = specs.iter().zip(reports).map(|(s, report)| ConfigEntry { params: s.params_json(), report }).collect();
-    let report = GridReport { scoring, folds, seed, configs, best_index, best_params: specs[best_index].params_json() };
     Ok((report, best))
+}
+
+/// The report of `specs` scored as `reports`, and the index of the best configuration.
+fn build_report(specs: &[ModelSpec], reports: Vec<ConfigReport>, scoring: Scoring, folds: usize, seed: u64) -> Result<(GridReport, usize)> {
+    let best_index = reports.iter().find(|r| r.rank == 1).map(|r| r.index).ok_or_else(|| Error::internal("no rank-1 configuration"))?;
+    let configs = specs.iter().zip(reports).map(|(s, report)| ConfigEntry { params: s.params_json(), report }).collect();
+    Ok((GridReport { scoring, folds, seed, configs, best_index, best_params: specs[best_index].params_json() }, best_index))
 }
 
 #[cfg(test)]

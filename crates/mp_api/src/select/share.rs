@@ -1,0 +1,202 @@
+//! Exact sharing inside the grid search: fit less, answer the same.
+//!
+//! - Prefixes: configurations of a kind with a prefix parameter ([`crate::kinds::Kind::PREFIX_PARAM`],
+//!   e.g. `n_estimators` of boosting and forests) that differ only in it form one group; per fold the
+//!   largest is fitted once and every member is scored by the model cut to its first `m` units, which is
+//!   bit-identical to fitting `m` from scratch (a configuration that must not share, e.g. boosting with
+//!   early stopping, stays alone).
+//! - Binning: each fold's training rows are binned once per distinct binning (`max_bin`, seed, layout)
+//!   and every fit of that fold asking for it reuses the bins.
+use crate::spec::ModelSpec;
+use mp_core::metrics::BinaryMetrics;
+use mp_core::{ColMajor, Result};
+use mp_select::{Fold, FoldScores};
+use mp_tree::BinnedMatrix;
+use std::collections::BTreeMap;
+
+/// Configurations (grid indices) scored by one fit per fold.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct Group {
+    /// In grid order.
+    pub members: Vec<usize>,
+    /// The configuration that is fitted: the largest prefix (the first of equals).
+    pub fit: usize,
+    /// Each member's prefix length (`None` for a configuration alone: it is predicted whole).
+    pub lens: Option<Vec<usize>>,
+}
+
+/// Groups `specs` by everything but their prefix parameter; groups come in the order of their first member.
+pub(super) fn plan(specs: &[ModelSpec]) -> Vec<Group> {
+    let mut groups: Vec<(Vec<usize>, Vec<usize>)> = Vec::new();
+    let mut by_key: BTreeMap<String, usize> = BTreeMap::new();
+    for (i, spec) in specs.iter().enumerate() {
+        match spec.0.prefix_share() {
+            Some((key, len)) => {
+                let g = *by_key.entry(key).or_insert_with(|| {
+                    groups.push((Vec::new(), Vec::new()));
+                    groups.len() - 1
+                });
+                groups[g].0.push(i);
+                groups[g].1.push(len);
+            }
+            None => groups.push((vec![i], vec![0])),
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(members, lens)| {
+            let longest = lens.iter().enumerate().fold(0, |best, (k, &l)| if l > lens[best] { k } else { best });
+            let fit = members[longest];
+            Group { lens: (members.len() > 1).then_some(lens), members, fit }
+        })
+        .collect()
+}
+
+/// One fold's rows, copied out once for all of its groups, and its training rows binned once per binning.
+pub(super) struct FoldData {
+    x_train: Vec<f32>,
+    y_train: Vec<f32>,
+    x_test: Vec<f32>,
+    y_test: Vec<f32>,
+    bins: Vec<BinnedMatrix>,
+}
+
+pub(super) fn prepare(x: &ColMajor, y: &[f32], fold: &Fold, specs: &[ModelSpec], groups: &[Group]) -> Result<FoldData> {
+    let x_train = x.take_rows(&fold.train);
+    let train = ColMajor::new(&x_train, fold.train.len())?;
+    let mut bins: Vec<BinnedMatrix> = Vec::new();
+    for g in groups {
+        if let Some(spec) = specs[g.fit].0.bin_spec(&train) {
+            if !bins.iter().any(|b| b.spec() == spec) {
+                bins.push(BinnedMatrix::from_spec(train, spec)?);
+            }
+        }
+    }
+    Ok(FoldData {
+        y_train: fold.train.iter().map(|&i| y[i as usize]).collect(),
+        x_test: x.take_rows(&fold.test),
+        y_test: fold.test.iter().map(|&i| y[i as usize]).collect(),
+        x_train,
+        bins,
+    })
+}
+
+/// Fits `group`'s configuration on the fold's training rows and scores every member on its test rows.
+pub(super) fn score_group(d: &FoldData, specs: &[ModelSpec], group: &Group) -> Result<Vec<FoldScores>> {
+    let spec = &specs[group.fit].0;
+    let train = ColMajor::new(&d.x_train, d.y_train.len())?;
+    let bins = spec.bin_spec(&train).and_then(|s| d.bins.iter().find(|b| b.spec() == s));
+    let model = spec.fit_grid(train, &d.y_train, bins)?;
+    let test = ColMajor::with_features(&d.x_test, d.y_test.len(), train.n_features())?;
+    let predictions = match &group.lens {
+        Some(lens) => model.predict_prefixes(test, lens)?,
+        None => vec![model.predict(test)?],
+    };
+    predictions.iter().map(|p| fold_scores(&d.y_test, p)).collect()
+}
+
+/// Every metric of one configuration on one fold's held-out rows.
+fn fold_scores(y_test: &[f32], p: &[f32]) -> Result<FoldScores> {
+    let m = BinaryMetrics::compute(y_test, p, 0.5)?;
+    Ok(vec![
+        ("accuracy".into(), m.accuracy),
+        ("f1".into(), m.f1),
+        ("log_loss".into(), m.log_loss),
+        ("precision".into(), m.precision),
+        ("recall".into(), m.recall),
+        ("roc_auc".into(), m.roc_auc),
+    ])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{build_report, expand_grid, grid_search, grid_search_observed, Scoring};
+    use super::*;
+    use crate::model::Model;
+    use mp_core::{BinaryLabels, Rng};
+    use mp_select::{evaluate_grid, stratified_kfold};
+    use std::sync::Mutex;
+
+    /// Seeded nonlinear data with missing values.
+    fn data(n: usize, f: usize) -> (Vec<f32>, Vec<f32>) {
+        let mut rng = Rng::new(11);
+        let x: Vec<f32> = (0..n * f).map(|k| if k % 17 == 5 { f32::NAN } else { (rng.next_f64() * 2.0 - 1.0) as f32 }).collect();
+        let g = |j: usize, i: usize| if x[j * n + i].is_nan() { 0.3 } else { x[j * n + i] as f64 };
+        let z = |i: usize| 2.0 * g(0, i) + 3.0 * g(1, i) * g(2, i) - g(3, i).abs();
+        let y = (0..n).map(|i| f32::from(rng.next_f64() < 1.0 / (1.0 + (-z(i)).exp()))).collect();
+        (x, y)
+    }
+
+    /// The grid search as it was before sharing: every configuration fitted from scratch on every fold.
+    fn unshared(x: &[f32], n: usize, y: &[f32], grid: &str, folds: usize, seed: u64) -> String {
+        let specs = expand_grid(grid).unwrap();
+        let xm = ColMajor::new(x, n).unwrap();
+        let split = stratified_kfold(&BinaryLabels::with_both_classes(y, n).unwrap(), folds, seed).unwrap();
+        let reports = evaluate_grid(&specs, &split, "roc_auc", true, |spec, fold| {
+            let x_train = xm.take_rows(&fold.train);
+            let y_train: Vec<f32> = fold.train.iter().map(|&i| y[i as usize]).collect();
+            let model = Model::fit(ColMajor::new(&x_train, fold.train.len())?, &y_train, spec)?;
+            let p = model.predict(&xm.take_rows(&fold.test), fold.test.len())?;
+            fold_scores(&fold.test.iter().map(|&i| y[i as usize]).collect::<Vec<_>>(), &p)
+        })
+        .unwrap();
+        serde_json::to_string(&build_report(&specs, reports, Scoring::RocAuc, folds, seed).unwrap().0).unwrap()
+    }
+
+    fn members(grid: &str) -> Vec<Vec<usize>> {
+        plan(&expand_grid(grid).unwrap()).into_iter().map(|g| g.members).collect()
+    }
+
+    #[test]
+    fn shared_reports_are_byte_identical_to_fitting_every_configuration() {
+        let (n, f) = (900, 6);
+        let (x, y) = data(n, f);
+        let grids = [
+            // boosting: prefixes of the largest per (depth, rate), one binning per fold; a repeated size too
+            r#"{"kind":"gbt","params":{"subsample":0.8,"colsample_bytree":0.7,"seed":5},"grid":{"n_estimators":[4,9,2,9],"max_depth":[2,4],"learning_rate":[0.1,0.3]}}"#,
+            r#"{"kind":"gbt","params":{"max_bin":32},"grid":{"n_estimators":[6,3],"seed":[1,2]}}"#,
+            // early stopping: never shared (and no validation set in the search, so nothing stops)
+            r#"{"kind":"gbt","params":{"seed":3,"early_stopping_rounds":2},"grid":{"n_estimators":[3,5]}}"#,
+            // forests: prefixes of trees; two binnings per fold (per-node sampling or not: other layouts)
+            r#"{"kind":"forest","params":{"seed":4,"max_depth":5},"grid":{"n_estimators":[3,10,6],"max_features":["sqrt","all"],"max_bin":[16,255]}}"#,
+            r#"{"kind":"logistic","grid":{"l2":[0.1,10]}}"#,
+        ];
+        let filled: Vec<f32> = x.iter().map(|v| if v.is_nan() { 0.0 } else { *v }).collect(); // logistic takes no NaN
+        for g in grids {
+            let x = if g.contains("logistic") { &filled } else { &x };
+            let (report, _) = grid_search(x, n, &y, g, 3, 8, Scoring::RocAuc).unwrap();
+            assert_eq!(serde_json::to_string(&report).unwrap(), unshared(x, n, &y, g, 3, 8), "{g}");
+        }
+    }
+
+    #[test]
+    fn configurations_share_a_fit_only_when_they_differ_in_the_prefix_parameter_alone() {
+        // the pipeline's full boosting grid: 8 configurations, 4 fits per fold (each 400 rounds, scoring 200 and 400)
+        let full = r#"{"kind":"gbt","params":{"subsample":0.9,"colsample_bytree":0.9,"seed":7},"grid":{"n_estimators":[200,400],"max_depth":[4,6],"learning_rate":[0.05,0.1]}}"#;
+        assert_eq!(members(full), vec![vec![0, 1], vec![2, 3], vec![4, 5], vec![6, 7]]);
+        let specs = expand_grid(full).unwrap();
+        let groups = plan(&specs);
+        assert!(groups.iter().all(|g| specs[g.fit].params_json()["n_estimators"] == 400 && g.lens == Some(vec![200, 400])));
+        // the largest is fitted even when it comes first; a lone configuration is predicted whole
+        let g = plan(&expand_grid(r#"{"kind":"forest","params":{"seed":1},"grid":{"n_estimators":[30,10,20]}}"#).unwrap());
+        assert_eq!(g, vec![Group { members: vec![0, 1, 2], fit: 0, lens: Some(vec![30, 10, 20]) }]);
+        let g = plan(&expand_grid(r#"{"kind":"forest","params":{"seed":1,"n_estimators":5}}"#).unwrap());
+        assert_eq!(g, vec![Group { members: vec![0], fit: 0, lens: None }]);
+        // early stopping depends on later rounds: never shared; logistic has no prefix parameter
+        assert_eq!(members(r#"{"kind":"gbt","params":{"seed":3,"early_stopping_rounds":2},"grid":{"n_estimators":[3,5]}}"#), vec![vec![0], vec![1]]);
+        assert_eq!(members(r#"{"kind":"gbt","params":{"seed":3},"grid":{"n_estimators":[3,5],"early_stopping_rounds":[0,4]}}"#), vec![vec![0, 1], vec![2], vec![3]]);
+        assert_eq!(members(r#"{"kind":"logistic","grid":{"l2":[1,2]}}"#), vec![vec![0], vec![1]]);
+        // any other parameter differing (the seed too) means another model
+        assert_eq!(members(r#"{"kind":"gbt","grid":{"n_estimators":[3,5],"seed":[1,2]}}"#), vec![vec![0, 2], vec![1, 3]]);
+    }
+
+    #[test]
+    fn progress_counts_each_configuration_a_shared_fit_scores() {
+        let (n, f) = (300, 4);
+        let (x, y) = data(n, f);
+        let g = r#"{"kind":"gbt","params":{"seed":2},"grid":{"n_estimators":[2,5,3],"max_depth":[2,3]}}"#;
+        let seen = Mutex::new(Vec::new());
+        grid_search_observed(&x, n, &y, g, r#"{"seed":1,"folds":3}"#, &|p| seen.lock().unwrap().push((p.fits_done, p.fits_total))).unwrap();
+        assert_eq!(seen.into_inner().unwrap(), (1..=19).map(|d| (d, 19)).collect::<Vec<_>>(), "6 configs x 3 folds + refit");
+    }
+}
