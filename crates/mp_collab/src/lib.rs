@@ -9,6 +9,7 @@ mod knn_params;
 mod linalg;
 pub mod mf;
 mod mf_params;
+mod normal_eq;
 mod par;
 pub mod planted;
 pub mod ratings;

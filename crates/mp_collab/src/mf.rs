@@ -1,6 +1,7 @@
 //! Biased matrix factorization by ALS: r̂ = μ + b_u + b_i + p_u·q_i. Each user solves one
 //! (k+1)x(k+1) ridge system with its bias as an extra column (Cholesky), then each item does.
 use crate::linalg::cholesky_solve;
+use crate::normal_eq::NormalEq;
 use crate::par::map_chunks;
 use crate::ratings::{lookup, Csr, IdMap, Ratings};
 use crate::MfParams;
@@ -32,37 +33,19 @@ pub const MF_PARTS: &[&str] = &["score", "user_bias", "item_bias", "dot", "known
 fn solve_side(csr: &Csr, other: &[f32], other_bias: &[f32], mean: f64, k: usize, p: &MfParams) -> (Vec<f32>, Vec<f32>) {
     let n = k + 1;
     let out: Vec<f32> = map_chunks(csr.n_rows(), |rows| {
-        let (mut a, mut b, mut xs) = (vec![0f64; n * n], vec![0f64; n], vec![0f64; BLOCK * n]);
-        let mut es = [0f64; BLOCK];
+        let mut ne = NormalEq::new(k);
         let mut out = Vec::with_capacity(rows.len() * n);
         for r in rows {
-            a.fill(0.0);
-            b.fill(0.0);
             let (cols, vals) = csr.row(r);
-            let mut filled = 0;
-            for (&c, &v) in cols.iter().zip(vals) {
-                let c = c as usize;
-                let x = &mut xs[filled * n..(filled + 1) * n];
-                for (xa, &f) in x.iter_mut().zip(&other[c * k..(c + 1) * k]) {
-                    *xa = f as f64;
-                }
-                x[k] = 1.0;
-                es[filled] = v as f64 - mean - other_bias[c] as f64;
-                filled += 1;
-                if filled == BLOCK {
-                    add_block(&mut a, &mut b, &xs, &es, n);
-                    filled = 0;
-                }
-            }
-            for t in 0..filled {
-                add_one(&mut a, &mut b, &xs[t * n..(t + 1) * n], es[t], n);
-            }
             let w = if p.weighted_lambda { cols.len() as f64 } else { 1.0 };
+            let resid = |t: usize| vals[t] as f64 - mean - other_bias[cols[t] as usize] as f64;
+            ne.accumulate(cols, other, resid, p.l2_factors.min(p.l2_bias) * w);
+            let (a, b) = (&mut ne.a, &mut ne.b);
             for i in 0..k {
                 a[i * n + i] += p.l2_factors * w;
             }
             a[k * n + k] += p.l2_bias * w;
-            cholesky_solve(&mut a, &mut b, n);
+            cholesky_solve(a, b, n);
             out.extend(b.iter().map(|&v| v as f32));
         }
         out
@@ -76,54 +59,24 @@ fn solve_side(csr: &Csr, other: &[f32], other_bias: &[f32], mean: f64, k: usize,
     (factors, bias)
 }
 
-/// Ratings added to the normal equations at once (a rank-4 update reads and writes A once, not 4 times).
-const BLOCK: usize = 4;
 
-/// [`add_block_scalar`], compiled for AVX2 when the CPU has it (x86_64): the same multiplications and
-/// additions in the same order, four lanes at a time instead of two, so the same bits (no FMA).
-fn add_block(a: &mut [f64], b: &mut [f64], xs: &[f64], es: &[f64; BLOCK], n: usize) {
-    #[cfg(target_arch = "x86_64")]
-    if std::arch::is_x86_feature_detected!("avx2") {
-        // SAFETY: the CPU supports AVX2 (checked just above), the only requirement of `add_block_avx2`.
-        unsafe { add_block_avx2(a, b, xs, es, n) };
-        return;
-    }
-    add_block_scalar(a, b, xs, es, n)
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-unsafe fn add_block_avx2(a: &mut [f64], b: &mut [f64], xs: &[f64], es: &[f64; BLOCK], n: usize) {
-    add_block_scalar(a, b, xs, es, n)
-}
-
-/// A += Σ_t x_t x_tᵀ and b += Σ_t e_t x_t over the `BLOCK` rows of `xs` (upper triangle of A only).
-#[inline(always)]
-fn add_block_scalar(a: &mut [f64], b: &mut [f64], xs: &[f64], es: &[f64; BLOCK], n: usize) {
-    let (x0, x1, x2, x3) = (&xs[..n], &xs[n..2 * n], &xs[2 * n..3 * n], &xs[3 * n..4 * n]);
-    for i in 0..n {
-        let (p0, p1, p2, p3) = (x0[i], x1[i], x2[i], x3[i]);
-        b[i] += p0 * es[0] + p1 * es[1] + p2 * es[2] + p3 * es[3];
-        let row = &mut a[i * n + i..(i + 1) * n];
-        for ((((aij, &y0), &y1), &y2), &y3) in row.iter_mut().zip(&x0[i..]).zip(&x1[i..]).zip(&x2[i..]).zip(&x3[i..]) {
-            *aij += p0 * y0 + p1 * y1 + p2 * y2 + p3 * y3;
-        }
-    }
-}
-
-/// A += x xᵀ and b += e x (upper triangle of A only).
-fn add_one(a: &mut [f64], b: &mut [f64], x: &[f64], e: f64, n: usize) {
-    for i in 0..n {
-        let xi = x[i];
-        b[i] += xi * e;
-        for (aij, &xj) in a[i * n + i..(i + 1) * n].iter_mut().zip(&x[i..]) {
-            *aij += xi * xj;
-        }
-    }
-}
-
+/// p·q of f32 factors in f64 (each product exact) in four interleaved partial sums added in a fixed
+/// order: independent additions that vectorize (a single running sum waits on each addition), the
+/// same bits on every target.
 fn dot(a: &[f32], b: &[f32]) -> f64 {
-    a.iter().zip(b).map(|(&x, &y)| x as f64 * y as f64).sum()
+    let mut acc = [0f64; 4];
+    let (ac, bc) = (a.chunks_exact(4), b.chunks_exact(4));
+    let (ar, br) = (ac.remainder(), bc.remainder());
+    for (x, y) in ac.zip(bc) {
+        for t in 0..4 {
+            acc[t] += x[t] as f64 * y[t] as f64;
+        }
+    }
+    let mut s = (acc[0] + acc[1]) + (acc[2] + acc[3]);
+    for (&x, &y) in ar.iter().zip(br) {
+        s += x as f64 * y as f64;
+    }
+    s
 }
 
 impl MfModel {
@@ -221,25 +174,5 @@ impl MfModel {
             && finite(&self.item_bias)
             && finite(&self.p)
             && finite(&self.q)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_dispatched_block_update_gives_the_portable_bits() {
-        let mut rng = Rng::new(9);
-        for n in [1, 2, 3, 5, 17, 33, 65] {
-            let xs: Vec<f64> = (0..BLOCK * n).map(|_| rng.next_f64() * 2.0 - 1.0).collect();
-            let es = [0.3, -1.7, 2.5, 1e-3];
-            let (mut a1, mut b1) = (vec![0.5; n * n], vec![0.25; n]);
-            let (mut a2, mut b2) = (a1.clone(), b1.clone());
-            add_block(&mut a1, &mut b1, &xs, &es, n);
-            add_block_scalar(&mut a2, &mut b2, &xs, &es, n);
-            assert!(a1.iter().zip(&a2).all(|(x, y)| x.to_bits() == y.to_bits()), "n {n}");
-            assert!(b1.iter().zip(&b2).all(|(x, y)| x.to_bits() == y.to_bits()), "n {n}");
-        }
     }
 }
