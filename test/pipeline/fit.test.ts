@@ -50,6 +50,7 @@ describe('fitPipeline (in memory)', async () => {
       const saved = manifest.features.collab!.models[i]!;
       assert.equal(saved.kind, s.kind);
       for (const [k, v] of Object.entries(s.candidates[s.best]!.params)) assert.equal(saved.params[k], v, `${s.kind}.${k}`);
+      assert.deepEqual(c.baselines[i]!.params, saved.params, `${s.kind}: the baseline row names the parameters it was fitted with`);
     });
     assert.ok(c.columns.length > 0 && c.columns.every((n) => n.startsWith('cf_') && p.training.test.names.includes(n)));
     for (const m of p.models) assert.ok(c.importance_share[m.name]! >= 0 && c.importance_share[m.name]! <= 1 + 1e-9, m.name);

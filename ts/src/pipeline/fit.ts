@@ -84,7 +84,7 @@ function collabReport(ds: Dataset, c: NonNullable<PreparedFeatures['collab']>, t
     let se = 0;
     test.rows.forEach((r, i) => (se += ((score[i] as number) - (ds.interactions.rating[r] as number)) ** 2));
     const rated = c.choice.target === 'rating';
-    return { name: `collaborative_${spec.kind}`, kind: spec.kind, target: c.choice.target, test_auc: rankAuc(score, test.y), test_rmse: rated ? Math.sqrt(se / Math.max(1, n)) : null };
+    return { name: `collaborative_${spec.kind}`, kind: spec.kind, target: c.choice.target, params: spec.params, test_auc: rankAuc(score, test.y), test_rmse: rated ? Math.sqrt(se / Math.max(1, n)) : null };
   });
   const columns = test.names.filter((name) => c.names.includes(name));
   const importance_share = Object.fromEntries(trained.map((m) => [m.name, test.names.reduce((s, name, j) => s + (c.names.includes(name) ? (m.importance[j] ?? 0) : 0), 0)]));

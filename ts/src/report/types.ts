@@ -34,6 +34,8 @@ export interface CollabBaseline {
   kind: string;
   /** What it was fitted on (chosen by out-of-fold AUC on training rows). */
   target: 'rating' | 'liked';
+  /** Its parameters as fitted: the fixed ones and the search's choice (engine defaults for the rest). */
+  params: Record<string, unknown>;
   /** ROC-AUC of its score for `liked`. */
   test_auc: number;
   /** RMSE of its predicted star rating (null when fitted on the like label). */
