@@ -2,11 +2,39 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { MlError } from '../../ts/src/engine/errors.js';
 import { popcount } from '../../ts/src/data/genres.js';
-import { SIZES, generateDataset } from '../../ts/src/data/synth.js';
+import type { Categorical } from '../../ts/src/data/schema.js';
+import { SIZES, generateDataset, hiddenTaste, tasteTerm } from '../../ts/src/data/synth.js';
+import { COEF, TASTE_RANK } from '../../ts/src/data/synth-model.js';
 import { auc } from './auc.js';
 
 const demo = generateDataset({ ...SIZES.demo, seed: 7 });
 const full = generateDataset({ ...SIZES.full, seed: 42 });
+
+/** Pearson correlation of two equally long series (0 when either is constant). */
+function corr(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  const n = a.length;
+  let [ma, mb] = [0, 0];
+  for (let i = 0; i < n; i++) (ma += a[i]! / n), (mb += b[i]! / n);
+  let [sab, saa, sbb] = [0, 0, 0];
+  for (let i = 0; i < n; i++) (sab += (a[i]! - ma) * (b[i]! - mb)), (saa += (a[i]! - ma) ** 2), (sbb += (b[i]! - mb) ** 2);
+  return saa > 0 && sbb > 0 ? sab / Math.sqrt(saa * sbb) : 0;
+}
+
+/** Every column of an entity table as numbers: numeric columns as they are, categories and genres one-hot. */
+function numericColumns(table: Record<string, unknown>, n: number, genres: readonly string[]): [string, ArrayLike<number>][] {
+  const out: [string, ArrayLike<number>][] = [];
+  for (const [name, v] of Object.entries(table)) {
+    if (name === 'id' || name === 'n') continue;
+    if (name === 'genres' || name === 'favoriteGenres') {
+      genres.forEach((g, b) => out.push([`${name}=${g}`, Float64Array.from({ length: n }, (_, i) => ((v as Uint32Array)[i]! >>> b) & 1)]));
+    } else if (ArrayBuffer.isView(v)) out.push([name, v as unknown as ArrayLike<number>]);
+    else if (v && typeof v === 'object' && 'codes' in v) {
+      const c = v as Categorical;
+      c.levels.forEach((l, k) => out.push([`${name}=${l}`, Float64Array.from(c.codes, (x) => (x === k ? 1 : 0))]));
+    }
+  }
+  return out;
+}
 
 describe('synthetic generator', () => {
   it('is deterministic per seed and differs across seeds', () => {
@@ -74,9 +102,10 @@ describe('synthetic generator', () => {
     }
   });
 
-  // Content terms alone gave 0.823 (before the hidden taste); the taste term (sd COEF.taste = 2, independent
-  // of every column) widens the logit's spread, so the Bayes-optimal AUC rises to about 0.89.
-  it('has a like rate of 45-60% and a Bayes-optimal AUC of 0.86-0.92 (full size, seed 42)', (t) => {
+  // Content terms alone gave 0.823 (before the hidden taste); the taste term (two groups x N(0, 1) affinities,
+  // sd COEF.taste = 3, independent of every column) widens the logit's spread: the Bayes-optimal AUC is about
+  // 0.93 (the first design, rank 4 with sd 2, gave 0.89).
+  it('has a like rate of 45-60% and a Bayes-optimal AUC of 0.91-0.95 (full size, seed 42)', (t) => {
     const r = full.interactions;
     let liked = 0;
     let p = 0;
@@ -86,7 +115,7 @@ describe('synthetic generator', () => {
     t.diagnostic(`full seed 42: like rate ${rate.toFixed(4)}, mean pTrue ${(p / r.n).toFixed(4)}, Bayes-optimal AUC ${bayes.toFixed(4)}`);
     assert.ok(rate >= 0.45 && rate <= 0.6, `like rate ${rate}`);
     assert.ok(Math.abs(p / r.n - rate) < 0.01);
-    assert.ok(bayes >= 0.86 && bayes <= 0.92, `AUC ${bayes} (content terms alone give about 0.82: is the hidden taste term missing?)`);
+    assert.ok(bayes >= 0.91 && bayes <= 0.95, `AUC ${bayes} (content terms alone give about 0.82, the rank-4 sd-2 taste 0.89: is the taste term missing or changed?)`);
     for (const seed of [1, 2]) {
       const q = generateDataset({ ...SIZES.quick, seed }).interactions;
       let l = 0;
@@ -108,6 +137,40 @@ describe('synthetic generator', () => {
       // 5,000 rows per decile: the binomial sd is <= 0.0071; 0.025 is > 3.5 sd.
       assert.ok(Math.abs(p / rows.length - y / rows.length) < 0.025, `decile ${d}: pTrue ${p / rows.length} vs like rate ${y / rows.length}`);
     }
+  });
+
+  // The hidden taste: two taste groups of users x a N(0, 1) affinity per movie, independent of every column.
+  it('hides a taste term in no column: users in two groups, movie affinities, neither correlated with any column', (t) => {
+    const taste = hiddenTaste({ ...SIZES.full, seed: 42 });
+    const { users: u, movies: m, interactions: r } = full;
+    assert.equal(TASTE_RANK, 1);
+    assert.deepEqual(new Set(taste.user), new Set([-1, 1]));
+    const plus = taste.user.filter((g) => g === 1).length / u.n;
+    assert.ok(plus > 0.47 && plus < 0.53, `share of group +1: ${plus}`);
+    // 5,000 users / 1,000 movies: the sd of a correlation under independence is 0.014 / 0.032; the bounds are > 4.5 sd.
+    for (const [side, n, cols, values, bound] of [
+      ['user', u.n, numericColumns(u as unknown as Record<string, unknown>, u.n, full.genres), taste.user, 0.07],
+      ['movie', m.n, numericColumns(m as unknown as Record<string, unknown>, m.n, full.genres), taste.movie, 0.15],
+    ] as const) {
+      assert.ok(cols.length >= (side === 'user' ? 25 : 24), `${side}: ${cols.length} columns`);
+      let worst = 0;
+      for (const [name, col] of cols) {
+        assert.equal(col.length, n, name);
+        const c = corr(col, values);
+        worst = Math.max(worst, Math.abs(c));
+        assert.ok(Math.abs(c) < bound, `${side} column ${name}: correlation ${c.toFixed(3)} with the hidden taste`);
+      }
+      t.diagnostic(`${side}: largest |correlation| of ${cols.length} columns with the hidden taste ${worst.toFixed(3)}`);
+    }
+    // The taste the generator used: the term alone ranks likes well (it is the largest term of z), and pTrue includes it.
+    const uRow = new Map(Array.from(u.id, (id, i) => [id, i]));
+    const mRow = new Map(Array.from(m.id, (id, i) => [id, i]));
+    const term = Float64Array.from({ length: r.n }, (_, i) => tasteTerm(taste, uRow.get(r.user[i]!)!, mRow.get(r.movie[i]!)!));
+    const a = auc(term, r.liked);
+    const withP = corr(term, Float64Array.from(r.pTrue!, (p) => Math.log(p / (1 - p))));
+    t.diagnostic(`taste term (sd ${COEF.taste}): AUC alone ${a.toFixed(4)}, correlation with logit(pTrue) ${withP.toFixed(3)}`);
+    assert.ok(a > 0.72, `taste term AUC ${a}`);
+    assert.ok(withP > 0.75, `correlation with logit(pTrue) ${withP}`);
   });
 
   it('hides signal in user x movie interactions (declared favorite genres)', (t) => {

@@ -43,16 +43,18 @@ export const COEF = {
   timeOfDay: 0.7,
   /** Times the standardized log popularity of the movie. */
   popularity: 0.15,
-  /** Times the hidden taste match tasteU_u · traitM_m / sqrt(TASTE_RANK) (sd of the term; see TASTE_RANK). */
-  taste: 2.0,
+  /** Times the hidden taste match tasteU_u · traitM_m (the sd of the term; see TASTE_RANK). */
+  taste: 3.0,
 } as const;
 
 /**
- * Rank of the hidden taste: every user has a taste vector and every movie a trait vector of this many
- * independent N(0, 1) entries, visible in no column. Their scaled dot product is a low-rank user x movie
- * effect only collaborative filtering (or features built from other users' ratings) can recover.
+ * Rank of the hidden taste: every user belongs to one of two hidden taste groups (tasteU_u = -1 or +1,
+ * equally likely) and every movie has an affinity traitM_m ~ N(0, 1) (how much group +1 prefers it over
+ * group -1), visible in no column. Their product is a rank-1 user x movie effect only collaborative
+ * filtering (or features built from other users' ratings) can recover; a user's group is learnable from
+ * a few ratings, which a continuous taste vector is not (see DATA.md, "Hidden taste").
  */
-export const TASTE_RANK = 4;
+export const TASTE_RANK = 1;
 
 /** Ordinal thresholds: rating = 1 + #{k : z + noise > THRESHOLDS[k]}; liked = rating >= 4 = (z + noise > t4). */
 export const THRESHOLDS = [-2.4, -1.2, 0, 1.5] as const;

@@ -30,10 +30,11 @@
  *     + 0.6 · subSign_u · budgetSign_m                         premium likes high budget, basic likes low
  *     + 0.7 · nightness(hour) · (dark_m − family_m)            horror/thriller/mystery/noir at night, family in daytime
  *     + 0.15 · popStd_m                                        small popularity effect
- *     + 2.0 · tasteU_u · traitM_m / sqrt(4)                    hidden low-rank taste (collaborative signal)
- *   with b0 = −0.95, ageStd = (age − 38) / 14, nightness(h) = cos(2π(h − 1)/24), tasteU_u and traitM_m
- *   vectors of TASTE_RANK = 4 independent N(0, 1) entries (a fourth seed stream), shown in no column.
- *   The taste term has mean 0 and sd 2.0; only a model that learns from other users' ratings of the
+ *     + 3.0 · tasteU_u · traitM_m                              hidden taste (collaborative signal)
+ *   with b0 = −0.95, ageStd = (age − 38) / 14, nightness(h) = cos(2π(h − 1)/24), tasteU_u = −1 or +1
+ *   (the user's hidden taste group, each with probability 1/2) and traitM_m ~ N(0, 1) (the movie's
+ *   affinity to group +1), drawn from a fourth seed stream and shown in no column (TASTE_RANK = 1).
+ *   The taste term has mean 0 and sd 3.0; only a model that learns from other users' ratings of the
  *   same movies (matrix factorization, neighbours) can recover it.
  * - Star rating: rating = 1 + #{k : z + ε > t_k}, ε ~ Logistic(0, 1), t = (−2.4, −1.2, 0, 1.5).
  * - liked = rating ≥ 4, so pTrue = P(liked) = sigmoid(z − t_4) exactly (t_4 = 0).
@@ -85,12 +86,10 @@ function check(opts: SynthOptions): void {
 /** Generates a full synthetic dataset; the same options (seed included) give byte-identical output. */
 export function generateDataset(opts: SynthOptions): Dataset {
   check(opts);
-  const root = new Rng(opts.seed);
-  // A fourth stream for the hidden taste: the first three (population, interactions) are unchanged by it.
-  const seeds = [root.nextU32(), root.nextU32(), root.nextU32(), root.nextU32()] as const;
+  const seeds = seedStreams(opts.seed);
   const { users, traits: ut } = makeUsers(opts.users, new Rng(seeds[0]));
   const { movies, traits: mt } = makeMovies(opts.movies, new Rng(seeds[1]));
-  const taste = makeTaste(opts.users, opts.movies, new Rng(seeds[3]));
+  const taste = hiddenTaste(opts);
   const interactions = makeInteractions(opts.interactions, users, ut, movies, mt, taste, new Rng(seeds[2]));
   return {
     source: 'synthetic',
@@ -110,6 +109,12 @@ export function generateDataset(opts: SynthOptions): Dataset {
   };
 }
 
+/** Seeds of the generator's streams: users, movies, interactions, and a fourth for the hidden taste (the first three are unchanged by it). */
+function seedStreams(seed: number): readonly [number, number, number, number] {
+  const root = new Rng(seed);
+  return [root.nextU32(), root.nextU32(), root.nextU32(), root.nextU32()];
+}
+
 /** Per-genre popularity tables: movie rows having genre g, sampled by popularity weight (null: no movie). */
 function genreTables(movies: Movies, mt: MovieTraits): ({ rows: Int32Array; table: AliasTable } | null)[] {
   return SYNTH_GENRES.map((_, g) => {
@@ -120,16 +125,23 @@ function genreTables(movies: Movies, mt: MovieTraits): ({ rows: Int32Array; tabl
   });
 }
 
-/** Hidden taste: TASTE_RANK independent N(0, 1) entries per user (row-major), then per movie. */
+/** Hidden taste: TASTE_RANK entries per user (each -1 or +1: the taste group), then per movie (N(0, 1) affinities), row-major. */
 export interface Taste {
   user: Float64Array;
   movie: Float64Array;
 }
 
-function makeTaste(nUsers: number, nMovies: number, rng: Rng): Taste {
-  const draw = (n: number) => Float64Array.from({ length: n * TASTE_RANK }, () => rng.normal());
-  const user = draw(nUsers);
-  return { user, movie: draw(nMovies) };
+/**
+ * The hidden taste `generateDataset(opts)` uses (users in row order, then movies), drawn from the fourth
+ * seed stream; exported so tests can check it is independent of every column. Validates like generateDataset.
+ */
+export function hiddenTaste(opts: SynthOptions): Taste {
+  check(opts);
+  const rng = new Rng(seedStreams(opts.seed)[3]);
+  const [nUsers, nMovies] = [opts.users, opts.movies];
+  const user = Float64Array.from({ length: nUsers * TASTE_RANK }, () => (rng.float() < 0.5 ? -1 : 1));
+  const movie = Float64Array.from({ length: nMovies * TASTE_RANK }, () => rng.normal());
+  return { user, movie };
 }
 
 /** The taste term of z: COEF.taste · tasteU_u · traitM_m / sqrt(TASTE_RANK) (mean 0, sd COEF.taste). */
