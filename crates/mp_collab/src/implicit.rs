@@ -2,6 +2,7 @@
 //! and confidence c = 1 + α·r (unrated pairs: p = 0, c = 1). Each user solves
 //! (YᵀY + Yᵀ(C_u − I)Y + λI) x_u = Yᵀ C_u p(u) by a few conjugate-gradient steps from its current factors
 //! (Takács et al. 2011, as `implicit` does): YᵀY once per sweep, then work proportional to the user's items.
+use crate::linalg::dot;
 use crate::par::map_chunks;
 use crate::ratings::{lookup, Csr, IdMap, Ratings};
 use mp_core::params::{float_in, int_in};
@@ -64,10 +65,6 @@ pub struct ImplicitModel {
     pub observed_rmse: Vec<f64>,
 }
 
-fn dot64(a: &[f64], b: &[f64]) -> f64 {
-    a.iter().zip(b).map(|(x, y)| x * y).sum()
-}
-
 /// YᵀY (k x k) over every row of `y`, summed in fixed chunks and in order.
 fn gram(y: &[f32], k: usize) -> Vec<f64> {
     let n = y.len() / k;
@@ -104,12 +101,12 @@ fn solve_side(csr: &Csr, current: &[f32], other: &[f32], k: usize, p: &ImplicitP
             // A v = G v + λ v + Σ (c − 1)(y·v) y
             let apply = |v: &[f64], out: &mut [f64]| {
                 for a in 0..k {
-                    out[a] = dot64(&g[a * k..(a + 1) * k], v) + p.l2 * v[a];
+                    out[a] = dot(&g[a * k..(a + 1) * k], v) + p.l2 * v[a];
                 }
                 for (&c, &val) in cols.iter().zip(vals) {
                     if val > 0.0 {
                         let yv = &other[c as usize * k..(c as usize + 1) * k];
-                        let s = (p.alpha * val as f64) * yv.iter().zip(v).map(|(&a, &b)| a as f64 * b).sum::<f64>();
+                        let s = (p.alpha * val as f64) * dot(yv, v);
                         for (o, &ya) in out.iter_mut().zip(yv) {
                             *o += s * ya as f64;
                         }
@@ -133,13 +130,13 @@ fn solve_side(csr: &Csr, current: &[f32], other: &[f32], k: usize, p: &ImplicitP
                 *ra -= a;
             }
             d.copy_from_slice(&r);
-            let mut rs = dot64(&r, &r);
+            let mut rs = dot(&r, &r);
             for _ in 0..p.cg_steps {
                 if rs.is_nan() || rs <= 1e-30 {
                     break;
                 }
                 apply(&d, &mut ad);
-                let dad = dot64(&d, &ad);
+                let dad = dot(&d, &ad);
                 if dad.is_nan() || dad <= 0.0 {
                     break;
                 }
@@ -148,7 +145,7 @@ fn solve_side(csr: &Csr, current: &[f32], other: &[f32], k: usize, p: &ImplicitP
                     x[a] += step * d[a];
                     r[a] -= step * ad[a];
                 }
-                let next = dot64(&r, &r);
+                let next = dot(&r, &r);
                 for a in 0..k {
                     d[a] = r[a] + next / rs * d[a];
                 }

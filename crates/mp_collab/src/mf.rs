@@ -1,6 +1,6 @@
 //! Biased matrix factorization by ALS: r̂ = μ + b_u + b_i + p_u·q_i. Each user solves one
 //! (k+1)x(k+1) ridge system with its bias as an extra column (Cholesky), then each item does.
-use crate::linalg::cholesky_solve;
+use crate::linalg::{cholesky_solve, dot};
 use crate::normal_eq::NormalEq;
 use crate::par::map_chunks;
 use crate::ratings::{lookup, Csr, IdMap, Ratings};
@@ -59,25 +59,6 @@ fn solve_side(csr: &Csr, other: &[f32], other_bias: &[f32], mean: f64, k: usize,
     (factors, bias)
 }
 
-
-/// p·q of f32 factors in f64 (each product exact) in four interleaved partial sums added in a fixed
-/// order: independent additions that vectorize (a single running sum waits on each addition), the
-/// same bits on every target.
-fn dot(a: &[f32], b: &[f32]) -> f64 {
-    let mut acc = [0f64; 4];
-    let (ac, bc) = (a.chunks_exact(4), b.chunks_exact(4));
-    let (ar, br) = (ac.remainder(), bc.remainder());
-    for (x, y) in ac.zip(bc) {
-        for t in 0..4 {
-            acc[t] += x[t] as f64 * y[t] as f64;
-        }
-    }
-    let mut s = (acc[0] + acc[1]) + (acc[2] + acc[3]);
-    for (&x, &y) in ar.iter().zip(br) {
-        s += x as f64 * y as f64;
-    }
-    s
-}
 
 impl MfModel {
     fn rmse(&self, by_user: &Csr) -> f64 {
