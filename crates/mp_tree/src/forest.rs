@@ -52,14 +52,15 @@ impl ForestModel {
         let k = self.trees.len() as f64;
         Ok(out.into_iter().map(|s| (s / k) as f32).collect())
     }
-    /// [`Self::predict`] of the first `m` trees, for each `m` of `lens` (each in `1..=trees`), in one
-    /// pass over the trees. Bit-identical to a forest fitted with `n_estimators = m` and the same seed:
-    /// tree `t` is grown from its own stream `Rng::derive(seed, t)`, whatever the tree count.
-    pub fn predict_prefixes(&self, x: ColMajor<'_>, lens: &[usize]) -> Result<Vec<Vec<f32>>> {
+    /// [`Self::predict`] of the first `m` trees each cut at depth `d`, for each `(m, d)` of `cuts`
+    /// (`m` in `1..=trees`), in one pass over the trees per depth. Bit-identical to a forest fitted with
+    /// `n_estimators = m`, `max_depth = d` (<= this model's) and otherwise the same parameters: tree `t`
+    /// is grown from its own stream `Rng::derive(seed, t)` whatever the tree count, and level by level,
+    /// every split at depth < d decided (and every node's features drawn) before any node deeper.
+    pub fn predict_prefixes(&self, x: ColMajor<'_>, cuts: &[(usize, usize)]) -> Result<Vec<Vec<f32>>> {
         let p = self.predictor.get_or_init(|| Predictor::new(&self.trees));
         check_features(&x, self.n_features, p.max_feature())?;
-        let mut out = vec![0.0f64; x.n_rows()];
-        p.prefix_sums(&x, &mut out, lens, |s, m| (s / m as f64) as f32)
+        p.prefix_sums(&x, 0.0, cuts, |s, m| (s / m as f64) as f32)
     }
     /// Per-feature totals of split gain (weighted impurity decrease) or split count.
     pub fn feature_importance(&self, kind: ImportanceKind) -> Vec<f64> {

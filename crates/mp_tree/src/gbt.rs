@@ -62,8 +62,8 @@ impl GbtModel {
     pub fn predict_prefixes(&self, x: ColMajor<'_>, lens: &[usize]) -> Result<Vec<Vec<f32>>> {
         let p = self.predictor.get_or_init(|| Predictor::new(&self.trees));
         check_features(&x, self.n_features, p.max_feature())?;
-        let mut out = vec![self.base_score; x.n_rows()];
-        p.prefix_sums(&x, &mut out, lens, |s, _| self.objective.transform(s) as f32)
+        let cuts: Vec<(usize, usize)> = lens.iter().map(|&m| (m, usize::MAX)).collect();
+        p.prefix_sums(&x, self.base_score, &cuts, |s, _| self.objective.transform(s) as f32)
     }
 
     /// The model a fit with `n_estimators = m` returns (same trees, log and bytes), for a model whose

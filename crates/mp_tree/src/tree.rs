@@ -187,12 +187,13 @@ impl FlatTree {
         self.values[i as usize]
     }
 
-    /// `out[k] += tree(x_{start + k})`, `LOCKSTEP` rows at a time.
-    fn add_block(&self, x: &ColMajor<'_>, start: usize, out: &mut [f64]) {
+    /// `out[k] += tree(x_{start + k})`, `LOCKSTEP` rows at a time, the tree cut at depth `max_depth`
+    /// (a row stops at the node it reaches after `max_depth` splits and takes its value).
+    fn add_block(&self, x: &ColMajor<'_>, start: usize, out: &mut [f64], max_depth: usize) {
         for (c, chunk) in out.chunks_mut(LOCKSTEP).enumerate() {
             let row0 = start + c * LOCKSTEP;
             let mut idx = [0u32; LOCKSTEP];
-            for _ in 0..self.depth {
+            for _ in 0..self.depth.min(max_depth) {
                 for (k, i) in idx.iter_mut().enumerate().take(chunk.len()) {
                     *i = self.step(*i, x, row0 + k);
                 }
@@ -223,32 +224,41 @@ impl Predictor {
 
     /// `out[i] += Σ_t trees[t](x_i)` (summed in tree order in f64), blocks of rows in parallel.
     pub(crate) fn add(&self, x: &ColMajor<'_>, out: &mut [f64]) {
-        self.add_range(x, out, 0..self.flat.len());
+        self.add_range(x, out, 0..self.flat.len(), usize::MAX);
     }
 
-    /// [`Self::add`] for the trees of `range` only: adding `0..a` then `a..b` gives the same bits as `0..b`.
-    fn add_range(&self, x: &ColMajor<'_>, out: &mut [f64], range: std::ops::Range<usize>) {
+    /// [`Self::add`] for the trees of `range` only, each cut at `max_depth`: adding `0..a` then `a..b`
+    /// gives the same bits as `0..b`.
+    fn add_range(&self, x: &ColMajor<'_>, out: &mut [f64], range: std::ops::Range<usize>, max_depth: usize) {
         par::for_each_chunk_mut(out, PREDICT_BLOCK, true, |blk, chunk| {
             for t in &self.flat[range.clone()] {
-                t.add_block(x, blk * PREDICT_BLOCK, chunk);
+                t.add_block(x, blk * PREDICT_BLOCK, chunk, max_depth);
             }
         });
     }
 
-    /// For each `m` of `lens` (in any order, each in `1..=trees`): `finish(out_i + Σ_{t<m} trees[t](x_i), m)`
-    /// per row, the sums built once in tree order (so each equals [`Self::add`] over the first `m` trees).
-    pub(crate) fn prefix_sums(&self, x: &ColMajor<'_>, out: &mut [f64], lens: &[usize], finish: impl Fn(f64, usize) -> f32) -> mp_core::Result<Vec<Vec<f32>>> {
-        if let Some(&m) = lens.iter().find(|&&m| m == 0 || m > self.flat.len()) {
+    /// For each `(m, d)` of `cuts` (any order; `m` in `1..=trees`): `finish(init_i + Σ_{t<m} trees[t](x_i), m)`
+    /// per row with every tree cut at depth `d` (`usize::MAX`: whole trees), the sums built once per
+    /// depth in tree order (so each equals [`Self::add`] over the first `m` trees).
+    pub(crate) fn prefix_sums(&self, x: &ColMajor<'_>, init: f64, cuts: &[(usize, usize)], finish: impl Fn(f64, usize) -> f32) -> mp_core::Result<Vec<Vec<f32>>> {
+        if let Some(&(m, _)) = cuts.iter().find(|&&(m, _)| m == 0 || m > self.flat.len()) {
             return Err(Error::invalid_param("n_estimators", format!("prefix of {m} trees asked of a model with {}", self.flat.len())));
         }
-        let mut order: Vec<usize> = (0..lens.len()).collect();
-        order.sort_by_key(|&i| lens[i]);
-        let mut res = vec![Vec::new(); lens.len()];
-        let mut done = 0;
+        let mut order: Vec<usize> = (0..cuts.len()).collect();
+        order.sort_by_key(|&i| (cuts[i].1, cuts[i].0));
+        let mut res = vec![Vec::new(); cuts.len()];
+        let (mut out, mut at) = (Vec::new(), None);
         for i in order {
-            let m = lens[i];
-            self.add_range(x, out, done..m);
-            done = m;
+            let (m, d) = cuts[i];
+            let done = match at {
+                Some((dd, done)) if dd == d => done,
+                _ => {
+                    out = vec![init; x.n_rows()];
+                    0
+                }
+            };
+            self.add_range(x, &mut out, done..m, d);
+            at = Some((d, m));
             res[i] = out.iter().map(|&s| finish(s, m)).collect();
         }
         Ok(res)

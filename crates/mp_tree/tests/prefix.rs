@@ -45,23 +45,26 @@ fn gbt_prefix_of_the_largest_fit_is_the_smaller_fit() {
 }
 
 #[test]
-fn forest_prefix_of_the_largest_fit_is_the_smaller_fit() {
+fn forest_prefix_of_the_largest_fit_cut_at_a_depth_is_the_smaller_shallower_fit() {
     let (tr, te) = data();
     let settings = [
-        ForestParams { seed: 1, max_depth: 6, ..ForestParams::default() },
-        ForestParams { seed: 9, max_depth: 5, bootstrap: false, max_features: MaxFeatures::Fraction(0.5), ..ForestParams::default() },
-        ForestParams { seed: 4, max_depth: 7, min_samples_leaf: 5, max_features: MaxFeatures::All, max_bin: 16, ..ForestParams::default() },
+        ForestParams { seed: 1, max_depth: 9, ..ForestParams::default() },
+        ForestParams { seed: 9, max_depth: 7, bootstrap: false, max_features: MaxFeatures::Fraction(0.5), ..ForestParams::default() },
+        ForestParams { seed: 4, max_depth: 8, min_samples_leaf: 5, max_features: MaxFeatures::All, max_bin: 16, ..ForestParams::default() },
     ];
     for base in settings {
         // 19 trees: more than two of the fit's batches of concurrently grown trees
         let full = fit_forest(tr.view(), &tr.y, &ForestParams { n_estimators: 19, ..base.clone() }.check().unwrap(), &mut NoopObserver).unwrap();
-        let lens = [3, 19, 8];
-        let shared = full.predict_prefixes(te.view(), &lens).unwrap();
-        for (&m, p) in lens.iter().zip(&shared) {
-            let small = ForestParams { n_estimators: m as u32, ..base.clone() }.check().unwrap();
+        let deepest = base.max_depth as usize;
+        let cuts = [(3, deepest), (19, deepest), (8, 2), (19, 5), (8, deepest), (3, 5), (19, 1)];
+        let shared = full.predict_prefixes(te.view(), &cuts).unwrap();
+        for (&(m, d), p) in cuts.iter().zip(&shared) {
+            let small = ForestParams { n_estimators: m as u32, max_depth: d as u32, ..base.clone() }.check().unwrap();
             let scratch = fit_forest(tr.view(), &tr.y, &small, &mut NoopObserver).unwrap();
-            assert_eq!(full.trees()[..m], *scratch.trees(), "{base:?} m={m}");
-            assert_eq!(bits(p), bits(&scratch.predict(te.view()).unwrap()), "{base:?} m={m}");
+            if d == deepest {
+                assert_eq!(full.trees()[..m], *scratch.trees(), "{base:?} m={m}");
+            }
+            assert_eq!(bits(p), bits(&scratch.predict(te.view()).unwrap()), "{base:?} m={m} d={d}");
         }
     }
 }

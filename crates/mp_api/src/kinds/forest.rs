@@ -60,13 +60,15 @@ impl Kind for Forest {
         }
         Ok(splits_within(m.trees(), m.n_features()))
     }
-    // Tree `t` is grown from its own stream `Rng::derive(seed, t)`, whatever the tree count.
-    const PREFIX_PARAM: Option<&'static str> = Some("n_estimators");
-    fn prefix_len(p: &ForestValidParams) -> Option<usize> {
-        Some(p.params().n_estimators as usize)
+    // Tree `t` is grown from its own stream `Rng::derive(seed, t)`, whatever the tree count, level by
+    // level: a shallower tree is the deeper one cut at its depth (see ForestModel::predict_prefixes).
+    const PREFIX_PARAMS: &'static [&'static str] = &["n_estimators", "max_depth"];
+    fn prefix(p: &ForestValidParams) -> Option<Vec<usize>> {
+        let p = p.params();
+        Some(vec![p.n_estimators as usize, p.max_depth as usize])
     }
-    fn predict_prefixes(m: &ForestModel, x: ColMajor, lens: &[usize]) -> Result<Vec<Vec<f32>>> {
-        m.predict_prefixes(x, lens)
+    fn predict_prefixes(m: &ForestModel, x: ColMajor, cuts: &[Vec<usize>]) -> Result<Vec<Vec<f32>>> {
+        m.predict_prefixes(x, &cuts.iter().map(|c| (c[0], c[1])).collect::<Vec<_>>())
     }
     fn bin_spec(p: &ForestValidParams, x: &ColMajor) -> Option<BinSpec> {
         Some(forest_bin_spec(x.n_rows(), x.n_features(), p))

@@ -41,13 +41,14 @@ impl Kind for Gbt {
     }
     // Round `t` draws from `Rng::derive(seed, t)` and sees only rounds before it: an `m`-round fit is the
     // first `m` rounds of any longer one. Not with early stopping, whose cut depends on the later rounds.
-    const PREFIX_PARAM: Option<&'static str> = Some("n_estimators");
-    fn prefix_len(p: &GbtValidParams) -> Option<usize> {
+    // (Not max_depth: later rounds fit the residuals of the earlier, deeper or not.)
+    const PREFIX_PARAMS: &'static [&'static str] = &["n_estimators"];
+    fn prefix(p: &GbtValidParams) -> Option<Vec<usize>> {
         let p = p.params();
-        (p.early_stopping_rounds == 0).then_some(p.n_estimators as usize)
+        (p.early_stopping_rounds == 0).then(|| vec![p.n_estimators as usize])
     }
-    fn predict_prefixes(m: &GbtModel, x: ColMajor, lens: &[usize]) -> Result<Vec<Vec<f32>>> {
-        m.predict_prefixes(x, lens)
+    fn predict_prefixes(m: &GbtModel, x: ColMajor, cuts: &[Vec<usize>]) -> Result<Vec<Vec<f32>>> {
+        m.predict_prefixes(x, &cuts.iter().map(|c| c[0]).collect::<Vec<_>>())
     }
     fn bin_spec(p: &GbtValidParams, x: &ColMajor) -> Option<BinSpec> {
         Some(gbt_bin_spec(x.n_rows(), p))

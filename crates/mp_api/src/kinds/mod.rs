@@ -42,16 +42,17 @@ pub(crate) trait Kind: 'static {
     /// one that disagrees with its feature count (reported with the header mismatch).
     fn check_body(m: &Self::Fitted) -> Result<bool>;
 
-    /// Grid sharing (select/share.rs): the parameter whose configurations are prefixes of the largest,
-    /// i.e. a fit with value `M` first grows exactly what a fit with `m < M` grows, so one fit of the
-    /// largest scores every smaller one. `None`: every configuration is fitted on its own.
-    const PREFIX_PARAM: Option<&'static str> = None;
-    /// `p`'s value of [`Kind::PREFIX_PARAM`], or `None` when this configuration must not share a fit.
-    fn prefix_len(_p: &Self::Valid) -> Option<usize> {
+    /// Grid sharing (select/share.rs): parameters along which a fit with larger values holds the fits
+    /// with smaller ones (a fit with `n_estimators = M` first grows exactly the `m < M` fit), so among
+    /// configurations that differ only in them one fit of the largest scores every other. Empty: every
+    /// configuration is fitted on its own.
+    const PREFIX_PARAMS: &'static [&'static str] = &[];
+    /// `p`'s values of [`Kind::PREFIX_PARAMS`], or `None` when this configuration must not share a fit.
+    fn prefix(_p: &Self::Valid) -> Option<Vec<usize>> {
         None
     }
-    /// Predictions of the model cut to its first `m` units, for each `m` of `lens`.
-    fn predict_prefixes(_m: &Self::Fitted, _x: ColMajor, _lens: &[usize]) -> Result<Vec<Vec<f32>>> {
+    /// Predictions of the model cut to each of `cuts` (values of [`Kind::PREFIX_PARAMS`], each at most the model's own).
+    fn predict_prefixes(_m: &Self::Fitted, _x: ColMajor, _cuts: &[Vec<usize>]) -> Result<Vec<Vec<f32>>> {
         Err(Error::internal(format!("{} models have no prefixes", Self::NAME)))
     }
     /// How a fit of `p` bins `x` (`None`: the kind does not bin), so one binning serves many fits.
@@ -80,9 +81,9 @@ pub(crate) trait SpecOps: Debug + Send + Sync {
     fn params_json(&self) -> serde_json::Value;
     fn uses_validation(&self) -> bool;
     fn fit(&self, x: ColMajor, y: &[f32], valid: Option<(ColMajor, &[f32])>, observer: &mut dyn Observer) -> Result<Box<dyn FittedOps>>;
-    /// Grid sharing: (every parameter but the kind's prefix parameter, as JSON text; the prefix length).
-    /// Configurations with equal text share one fit. `None`: fitted on its own.
-    fn prefix_share(&self) -> Option<(String, usize)>;
+    /// Grid sharing: (every parameter but the kind's prefix parameters, as JSON text; their values).
+    /// Configurations with equal text may share one fit. `None`: fitted on its own.
+    fn prefix_share(&self) -> Option<(String, Vec<usize>)>;
     /// How the fit bins `x`, if the kind bins.
     fn bin_spec(&self, x: &ColMajor) -> Option<BinSpec>;
     /// The grid search's fit (no validation set, no observer), on `bins` (= `x` binned by
@@ -95,8 +96,8 @@ pub(crate) trait FittedOps: Debug + Send + Sync {
     fn kind(&self) -> &'static str;
     fn n_features(&self) -> usize;
     fn predict(&self, x: ColMajor) -> Result<Vec<f32>>;
-    /// [`FittedOps::predict`] of the model cut to its first `m` units, for each `m` of `lens`.
-    fn predict_prefixes(&self, x: ColMajor, lens: &[usize]) -> Result<Vec<Vec<f32>>>;
+    /// [`FittedOps::predict`] of the model cut to each of `cuts` (values of the kind's prefix parameters).
+    fn predict_prefixes(&self, x: ColMajor, cuts: &[Vec<usize>]) -> Result<Vec<Vec<f32>>>;
     fn importance(&self, kind: &str) -> Result<Vec<f64>>;
     fn summary(&self) -> serde_json::Value;
     fn check_body(&self) -> Result<bool>;
@@ -126,11 +127,15 @@ impl<K: Kind> SpecOps for Spec<K> {
     fn fit(&self, x: ColMajor, y: &[f32], valid: Option<(ColMajor, &[f32])>, observer: &mut dyn Observer) -> Result<Box<dyn FittedOps>> {
         Ok(Box::new(Fitted::<K>(K::fit(x, y, &self.0, valid, observer)?)))
     }
-    fn prefix_share(&self) -> Option<(String, usize)> {
-        let (name, n) = (K::PREFIX_PARAM?, K::prefix_len(&self.0)?);
+    fn prefix_share(&self) -> Option<(String, Vec<usize>)> {
+        if K::PREFIX_PARAMS.is_empty() {
+            return None;
+        }
+        let cut = K::prefix(&self.0)?;
         let mut rest = self.params_json();
-        rest.as_object_mut()?.remove(name);
-        Some((rest.to_string(), n))
+        let o = rest.as_object_mut()?;
+        K::PREFIX_PARAMS.iter().for_each(|name| drop(o.remove(*name)));
+        Some((rest.to_string(), cut))
     }
     fn bin_spec(&self, x: &ColMajor) -> Option<BinSpec> {
         K::bin_spec(&self.0, x)
@@ -162,8 +167,8 @@ impl<K: Kind> FittedOps for Fitted<K> {
     fn predict(&self, x: ColMajor) -> Result<Vec<f32>> {
         K::predict(&self.0, x)
     }
-    fn predict_prefixes(&self, x: ColMajor, lens: &[usize]) -> Result<Vec<Vec<f32>>> {
-        K::predict_prefixes(&self.0, x, lens)
+    fn predict_prefixes(&self, x: ColMajor, cuts: &[Vec<usize>]) -> Result<Vec<Vec<f32>>> {
+        K::predict_prefixes(&self.0, x, cuts)
     }
     fn importance(&self, kind: &str) -> Result<Vec<f64>> {
         if K::IMPORTANCE.contains(&kind) {

@@ -1,10 +1,10 @@
 //! Exact sharing inside the grid search: fit less, answer the same.
 //!
-//! - Prefixes: configurations of a kind with a prefix parameter ([`crate::kinds::Kind::PREFIX_PARAM`],
-//!   e.g. `n_estimators` of boosting and forests) that differ only in it form one group; per fold the
-//!   largest is fitted once and every member is scored by the model cut to its first `m` units, which is
-//!   bit-identical to fitting `m` from scratch (a configuration that must not share, e.g. boosting with
-//!   early stopping, stays alone).
+//! - Prefixes: configurations of a kind with prefix parameters ([`crate::kinds::Kind::PREFIX_PARAMS`]:
+//!   `n_estimators` of boosting, `n_estimators` and `max_depth` of forests) that differ only in them form
+//!   one group; per fold the largest is fitted once and every member is scored by the model cut to its
+//!   values (the first `m` trees, each cut at depth `d`), which is bit-identical to fitting that member
+//!   from scratch (a configuration that must not share, e.g. boosting with early stopping, stays alone).
 //! - Binning: each fold's training rows are binned once per distinct binning (`max_bin`, seed, layout)
 //!   and every fit of that fold asking for it reuses the bins.
 use crate::spec::ModelSpec;
@@ -19,37 +19,43 @@ use std::collections::BTreeMap;
 pub(super) struct Group {
     /// In grid order.
     pub members: Vec<usize>,
-    /// The configuration that is fitted: the largest prefix (the first of equals).
+    /// The configuration that is fitted: the one at least as large as every member in every prefix
+    /// parameter (the first of equals).
     pub fit: usize,
-    /// Each member's prefix length (`None` for a configuration alone: it is predicted whole).
-    pub lens: Option<Vec<usize>>,
+    /// Each member's prefix values (`None` for a configuration alone: it is predicted whole).
+    pub cuts: Option<Vec<Vec<usize>>>,
 }
 
-/// Groups `specs` by everything but their prefix parameter; groups come in the order of their first member.
+/// Groups `specs` by everything but their prefix parameters; groups come in the order of their first
+/// member. A set of configurations without one that covers all the others is not shared.
 pub(super) fn plan(specs: &[ModelSpec]) -> Vec<Group> {
-    let mut groups: Vec<(Vec<usize>, Vec<usize>)> = Vec::new();
+    let mut groups: Vec<Vec<(usize, Vec<usize>)>> = Vec::new();
     let mut by_key: BTreeMap<String, usize> = BTreeMap::new();
     for (i, spec) in specs.iter().enumerate() {
         match spec.0.prefix_share() {
-            Some((key, len)) => {
+            Some((key, cut)) => {
                 let g = *by_key.entry(key).or_insert_with(|| {
-                    groups.push((Vec::new(), Vec::new()));
+                    groups.push(Vec::new());
                     groups.len() - 1
                 });
-                groups[g].0.push(i);
-                groups[g].1.push(len);
+                groups[g].push((i, cut));
             }
-            None => groups.push((vec![i], vec![0])),
+            None => groups.push(vec![(i, Vec::new())]),
         }
     }
-    groups
-        .into_iter()
-        .map(|(members, lens)| {
-            let longest = lens.iter().enumerate().fold(0, |best, (k, &l)| if l > lens[best] { k } else { best });
-            let fit = members[longest];
-            Group { lens: (members.len() > 1).then_some(lens), members, fit }
-        })
-        .collect()
+    let alone = |i: usize| Group { members: vec![i], fit: i, cuts: None };
+    let mut out = Vec::new();
+    for g in groups {
+        let covers = |a: &[usize]| g.iter().all(|(_, b)| a.iter().zip(b).all(|(x, y)| x >= y));
+        match g.iter().find(|(_, c)| covers(c)) {
+            Some(&(fit, _)) if g.len() > 1 => {
+                let (members, cuts) = g.into_iter().unzip();
+                out.push(Group { members, fit, cuts: Some(cuts) });
+            }
+            _ => out.extend(g.into_iter().map(|(i, _)| alone(i))),
+        }
+    }
+    out
 }
 
 /// One fold's rows, copied out once for all of its groups, and its training rows binned once per binning.
@@ -88,8 +94,8 @@ pub(super) fn score_group(d: &FoldData, specs: &[ModelSpec], group: &Group) -> R
     let bins = spec.bin_spec(&train).and_then(|s| d.bins.iter().find(|b| b.spec() == s));
     let model = spec.fit_grid(train, &d.y_train, bins)?;
     let test = ColMajor::with_features(&d.x_test, d.y_test.len(), train.n_features())?;
-    let predictions = match &group.lens {
-        Some(lens) => model.predict_prefixes(test, lens)?,
+    let predictions = match &group.cuts {
+        Some(cuts) => model.predict_prefixes(test, cuts)?,
         None => vec![model.predict(test)?],
     };
     predictions.iter().map(|p| fold_scores(&d.y_test, p)).collect()
@@ -157,8 +163,9 @@ mod tests {
             r#"{"kind":"gbt","params":{"max_bin":32},"grid":{"n_estimators":[6,3],"seed":[1,2]}}"#,
             // early stopping: never shared (and no validation set in the search, so nothing stops)
             r#"{"kind":"gbt","params":{"seed":3,"early_stopping_rounds":2},"grid":{"n_estimators":[3,5]}}"#,
-            // forests: prefixes of trees; two binnings per fold (per-node sampling or not: other layouts)
-            r#"{"kind":"forest","params":{"seed":4,"max_depth":5},"grid":{"n_estimators":[3,10,6],"max_features":["sqrt","all"],"max_bin":[16,255]}}"#,
+            // forests: prefixes of trees cut at depths; two binnings per fold (per-node sampling or not: other layouts)
+            r#"{"kind":"forest","params":{"seed":4,"max_bin":64},"grid":{"n_estimators":[3,8,5],"max_depth":[6,2],"max_features":["sqrt","all"]}}"#,
+            r#"{"kind":"forest","params":{"seed":6,"bootstrap":false,"max_features":0.5},"grid":{"max_depth":[9,3],"min_samples_leaf":[1,4]}}"#,
             r#"{"kind":"logistic","grid":{"l2":[0.1,10]}}"#,
         ];
         let filled: Vec<f32> = x.iter().map(|v| if v.is_nan() { 0.0 } else { *v }).collect(); // logistic takes no NaN
@@ -176,12 +183,23 @@ mod tests {
         assert_eq!(members(full), vec![vec![0, 1], vec![2, 3], vec![4, 5], vec![6, 7]]);
         let specs = expand_grid(full).unwrap();
         let groups = plan(&specs);
-        assert!(groups.iter().all(|g| specs[g.fit].params_json()["n_estimators"] == 400 && g.lens == Some(vec![200, 400])));
+        assert!(groups.iter().all(|g| specs[g.fit].params_json()["n_estimators"] == 400 && g.cuts == Some(vec![vec![200], vec![400]])));
+        // the pipeline's full forest grid: 4 configurations, 2 fits per fold (depth 16, scoring depth 10 and 16)
+        let forest = r#"{"kind":"forest","params":{"seed":7},"grid":{"n_estimators":[200],"max_depth":[10,16],"min_samples_leaf":[1,5]}}"#;
+        assert_eq!(members(forest), vec![vec![0, 2], vec![1, 3]]);
+        let specs = expand_grid(forest).unwrap();
+        assert!(plan(&specs).iter().all(|g| specs[g.fit].params_json()["max_depth"] == 16));
         // the largest is fitted even when it comes first; a lone configuration is predicted whole
-        let g = plan(&expand_grid(r#"{"kind":"forest","params":{"seed":1},"grid":{"n_estimators":[30,10,20]}}"#).unwrap());
-        assert_eq!(g, vec![Group { members: vec![0, 1, 2], fit: 0, lens: Some(vec![30, 10, 20]) }]);
+        let g = plan(&expand_grid(r#"{"kind":"forest","params":{"seed":1,"max_depth":4},"grid":{"n_estimators":[30,10,20]}}"#).unwrap());
+        assert_eq!(g, vec![Group { members: vec![0, 1, 2], fit: 0, cuts: Some(vec![vec![30, 4], vec![10, 4], vec![20, 4]]) }]);
         let g = plan(&expand_grid(r#"{"kind":"forest","params":{"seed":1,"n_estimators":5}}"#).unwrap());
-        assert_eq!(g, vec![Group { members: vec![0], fit: 0, lens: None }]);
+        assert_eq!(g, vec![Group { members: vec![0], fit: 0, cuts: None }]);
+        // configurations none of which covers the others (more trees but shallower) are fitted alone
+        let specs: Vec<ModelSpec> = [(10, 8), (20, 4)]
+            .iter()
+            .map(|(n, d)| ModelSpec::from_value(serde_json::json!({"kind": "forest", "params": {"seed": 1, "n_estimators": n, "max_depth": d}})).unwrap())
+            .collect();
+        assert_eq!(plan(&specs).into_iter().map(|g| g.members).collect::<Vec<_>>(), vec![vec![0], vec![1]]);
         // early stopping depends on later rounds: never shared; logistic has no prefix parameter
         assert_eq!(members(r#"{"kind":"gbt","params":{"seed":3,"early_stopping_rounds":2},"grid":{"n_estimators":[3,5]}}"#), vec![vec![0], vec![1]]);
         assert_eq!(members(r#"{"kind":"gbt","params":{"seed":3},"grid":{"n_estimators":[3,5],"early_stopping_rounds":[0,4]}}"#), vec![vec![0, 1], vec![2], vec![3]]);
