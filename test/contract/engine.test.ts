@@ -169,10 +169,10 @@ describe('engine contract [native vs wasm]', () => {
     ra.configs.forEach((c, i) => assert.ok(Math.abs(c.metrics.roc_auc!.mean - rb.configs[i]!.metrics.roc_auc!.mean) < 1e-6));
   });
 
-  it('tree grid searches that share fits (prefixes of n_estimators, one binning per fold) report the same bytes', async () => {
+  it('tree grid searches that share fits (prefixes of n_estimators, forest depth cuts, one binning per fold) report the same bytes', async () => {
     const grids = [
       { kind: 'gbt', params: { subsample: 0.8, colsample_bytree: 0.8, seed: 4 }, grid: { n_estimators: [12, 5], max_depth: [2, 3] } },
-      { kind: 'forest', params: { seed: 4, max_depth: 6 }, grid: { n_estimators: [4, 9], max_features: ['sqrt', 'all'] } },
+      { kind: 'forest', params: { seed: 4 }, grid: { n_estimators: [4, 9], max_depth: [6, 3], max_features: ['sqrt', 'all'] } },
     ] as const;
     for (const grid of grids) {
       const ra = await a.gridSearch(train, yTrain, grid, { seed: 11, folds: 3 });
