@@ -2,8 +2,9 @@
 
 /// Solves `a x = b` for symmetric positive definite `a` (n x n, row-major; only the upper triangle
 /// is read) by Cholesky A = UᵀU, in place: `b` becomes `x`, `a` is overwritten (U in the upper
-/// triangle). A pivot that rounding made smaller than 1e-12 of its diagonal entry (a badly scaled
-/// system) is raised to that, so the solve stays finite (the ridge keeps exact pivots >= l2 > 0).
+/// triangle, 1/U_ii just left of each diagonal entry). A pivot that rounding made smaller than 1e-12
+/// of its diagonal entry (a badly scaled system) is raised to that, so the solve stays finite (the
+/// ridge keeps exact pivots >= l2 > 0).
 ///
 /// Right-looking, four rows of U at a time: a panel of 4 rows is factored, then subtracted from each
 /// row below it in one pass (4 products per entry and one load and store, in contiguous, vectorizable
@@ -44,6 +45,9 @@ fn cholesky_portable(a: &mut [f64], b: &mut [f64], n: usize) {
             let l = a[p * n + p].max(diag * 1e-12).max(f64::MIN_POSITIVE).sqrt();
             a[p * n + p] = l;
             let inv = 1.0 / l;
+            if p > 0 {
+                a[p * n + p - 1] = inv; // the original diagonal is used; keep 1/U_pp for the substitutions
+            }
             for v in &mut a[p * n + p + 1..(p + 1) * n] {
                 *v *= inv;
             }
@@ -64,14 +68,16 @@ fn cholesky_portable(a: &mut [f64], b: &mut [f64], n: usize) {
         }
         j += w;
     }
-    // Uᵀ y = b (forward, streaming down the rows of U), then U x = y (backward, row dots)
+    // Uᵀ y = b (forward, streaming down the rows of U), then U x = y (backward, row dots), multiplying
+    // by the kept reciprocals: a division on these dependent chains would stall every step
+    let scale = |a: &[f64], i: usize, v: f64| if i == 0 { v / a[0] } else { v * a[i * n + i - 1] };
     for j in 0..n {
-        b[j] /= a[j * n + j];
+        b[j] = scale(a, j, b[j]);
         let (head, tail) = b.split_at_mut(j + 1);
         sub_scaled(tail, &a[j * n + j + 1..(j + 1) * n], head[j]);
     }
     for i in (0..n).rev() {
-        b[i] = (b[i] - dot(&a[i * n + i + 1..(i + 1) * n], &b[i + 1..])) / a[i * n + i];
+        b[i] = scale(a, i, b[i] - dot(&a[i * n + i + 1..(i + 1) * n], &b[i + 1..]));
     }
 }
 
