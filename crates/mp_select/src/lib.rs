@@ -1,5 +1,6 @@
 //! Model selection: stratified k-fold splits, and cross-validated evaluation of many configurations
-//! (grid search) with one fit per task, in parallel on native builds, in a fixed order everywhere.
+//! (grid search) with one fit per task (a task may score a group of configurations, and each fold is
+//! prepared once for its tasks), in parallel on native builds, in a fixed order everywhere.
 pub mod cv_report;
 pub mod grid;
 pub mod kfold;
