@@ -103,9 +103,9 @@ describe('synthetic generator', () => {
   });
 
   // Content terms alone gave 0.823 (before the hidden taste); the taste term (two groups x N(0, 1) affinities,
-  // sd COEF.taste = 3, independent of every column) widens the logit's spread: the Bayes-optimal AUC is about
-  // 0.93 (the first design, rank 4 with sd 2, gave 0.89).
-  it('has a like rate of 45-60% and a Bayes-optimal AUC of 0.91-0.95 (full size, seed 42)', (t) => {
+  // sd COEF.taste = 1.5, independent of every column) widens the logit's spread: the Bayes-optimal AUC is 0.877
+  // (the first design, rank 4 with sd 2, gave 0.8905; two groups at sd 3, 0.933).
+  it('has a like rate of 45-60% and a Bayes-optimal AUC of 0.86-0.885 (full size, seed 42)', (t) => {
     const r = full.interactions;
     let liked = 0;
     let p = 0;
@@ -115,7 +115,7 @@ describe('synthetic generator', () => {
     t.diagnostic(`full seed 42: like rate ${rate.toFixed(4)}, mean pTrue ${(p / r.n).toFixed(4)}, Bayes-optimal AUC ${bayes.toFixed(4)}`);
     assert.ok(rate >= 0.45 && rate <= 0.6, `like rate ${rate}`);
     assert.ok(Math.abs(p / r.n - rate) < 0.01);
-    assert.ok(bayes >= 0.91 && bayes <= 0.95, `AUC ${bayes} (content terms alone give about 0.82, the rank-4 sd-2 taste 0.89: is the taste term missing or changed?)`);
+    assert.ok(bayes >= 0.86 && bayes <= 0.885, `AUC ${bayes} (content terms alone give about 0.82, the rank-4 sd-2 taste 0.89, two groups at sd 3 0.93: is the taste term missing or changed?)`);
     for (const seed of [1, 2]) {
       const q = generateDataset({ ...SIZES.quick, seed }).interactions;
       let l = 0;
@@ -169,8 +169,8 @@ describe('synthetic generator', () => {
     const a = auc(term, r.liked);
     const withP = corr(term, Float64Array.from(r.pTrue!, (p) => Math.log(p / (1 - p))));
     t.diagnostic(`taste term (sd ${COEF.taste}): AUC alone ${a.toFixed(4)}, correlation with logit(pTrue) ${withP.toFixed(3)}`);
-    assert.ok(a > 0.72, `taste term AUC ${a}`);
-    assert.ok(withP > 0.75, `correlation with logit(pTrue) ${withP}`);
+    assert.ok(a > 0.7, `taste term AUC ${a}`);
+    assert.ok(withP > 0.6, `correlation with logit(pTrue) ${withP}`);
   });
 
   it('hides signal in user x movie interactions (declared favorite genres)', (t) => {

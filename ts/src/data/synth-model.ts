@@ -44,7 +44,7 @@ export const COEF = {
   /** Times the standardized log popularity of the movie. */
   popularity: 0.15,
   /** Times the hidden taste match tasteU_u · traitM_m (the sd of the term; see TASTE_RANK). */
-  taste: 3.0,
+  taste: 1.5,
 } as const;
 
 /**

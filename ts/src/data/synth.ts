@@ -30,11 +30,11 @@
  *     + 0.6 · subSign_u · budgetSign_m                         premium likes high budget, basic likes low
  *     + 0.7 · nightness(hour) · (dark_m − family_m)            horror/thriller/mystery/noir at night, family in daytime
  *     + 0.15 · popStd_m                                        small popularity effect
- *     + 3.0 · tasteU_u · traitM_m                              hidden taste (collaborative signal)
+ *     + 1.5 · tasteU_u · traitM_m                              hidden taste (collaborative signal)
  *   with b0 = −0.95, ageStd = (age − 38) / 14, nightness(h) = cos(2π(h − 1)/24), tasteU_u = −1 or +1
  *   (the user's hidden taste group, each with probability 1/2) and traitM_m ~ N(0, 1) (the movie's
  *   affinity to group +1), drawn from a fourth seed stream and shown in no column (TASTE_RANK = 1).
- *   The taste term has mean 0 and sd 3.0; only a model that learns from other users' ratings of the
+ *   The taste term has mean 0 and sd 1.5; only a model that learns from other users' ratings of the
  *   same movies (matrix factorization, neighbours) can recover it.
  * - Star rating: rating = 1 + #{k : z + ε > t_k}, ε ~ Logistic(0, 1), t = (−2.4, −1.2, 0, 1.5).
  * - liked = rating ≥ 4, so pTrue = P(liked) = sigmoid(z − t_4) exactly (t_4 = 0).
