@@ -1,35 +1,117 @@
-/** Progress on stderr: a live line with elapsed time on a terminal, plain timestamped lines otherwise. */
+/**
+ * Progress on stderr, driven by the pipeline's events (never by a timer): step messages and the engine's
+ * grid-search reports `{model, fits_done, fits_total}`. Three renderings:
+ * - a terminal: one cli-progress bar per grid search (fits done / total, elapsed, ETA), steps as lines above it;
+ * - not a terminal: one `[elapsed] message` line per step, plus one line per grid search at about every 10% of its fits;
+ * - `--json`: every event as one JSON object per line (stdout keeps its one JSON document).
+ */
+import { MultiBar, type SingleBar } from 'cli-progress';
+import type { FitProgressEvent } from '../pipeline/train.js';
+
+export type ProgressMode = 'bar' | 'lines' | 'json';
+
+/** Seconds left at the current pace: elapsed / done * (total - done); null before the first fit. */
+export function etaSeconds(elapsedS: number, done: number, total: number): number | null {
+  if (done <= 0) return null;
+  return (elapsedS / done) * Math.max(0, total - done);
+}
+
+/** Whether `done` starts a new tenth of `total` since the last reported count (the last fit always does). */
+export function crossesTenth(lastReported: number, done: number, total: number): boolean {
+  if (total <= 0 || done <= lastReported) return false;
+  if (done >= total) return true;
+  return Math.floor((done * 10) / total) > Math.floor((lastReported * 10) / total);
+}
+
+/** `1m02s`, `34s`. */
+export function formatSeconds(s: number | null): string {
+  if (s === null || !Number.isFinite(s)) return '?';
+  const r = Math.round(s);
+  return r >= 60 ? `${Math.floor(r / 60)}m${String(r % 60).padStart(2, '0')}s` : `${r}s`;
+}
+
+/** One grid search being shown: when it began (the step that announced it) and the last count reported. */
+interface Search {
+  model: string;
+  start: number;
+  reported: number;
+  bar?: { multi: MultiBar; bar: SingleBar };
+}
+
 export class Progress {
   private readonly start = performance.now();
-  private timer: NodeJS.Timeout | undefined;
-  private current = '';
-  private readonly tty = Boolean(process.stderr.isTTY);
+  private lastStep = this.start;
+  private search: Search | undefined;
+  readonly mode: ProgressMode;
 
-  constructor(private readonly quiet = false) {}
-
-  private elapsed(): string {
-    return `${((performance.now() - this.start) / 1000).toFixed(1)}s`;
+  constructor(opts: { json?: boolean; tty?: boolean } = {}) {
+    this.mode = opts.json ? 'json' : (opts.tty ?? Boolean(process.stderr.isTTY)) ? 'bar' : 'lines';
   }
 
-  /** Starts (or replaces) the current step. */
+  private seconds(since = this.start): number {
+    return (performance.now() - since) / 1000;
+  }
+
+  private line(text: string): void {
+    if (this.search?.bar) this.search.bar.multi.log(`${text}\n`);
+    else process.stderr.write(`${text}\n`);
+  }
+
+  /** A step of the run (also the start of the next grid search's clock). */
   step = (message: string): void => {
-    if (this.quiet) return;
-    this.current = message;
-    if (!this.tty) {
-      process.stderr.write(`[${this.elapsed()}] ${message}\n`);
-      return;
-    }
-    const frames = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
-    let k = 0;
-    const draw = () => process.stderr.write(`\r\x1b[2K${frames[k++ % frames.length]} [${this.elapsed()}] ${this.current}`);
-    if (!this.timer) this.timer = setInterval(draw, 100);
-    process.stderr.write(`\r\x1b[2K✓ ${this.current}\n`);
-    draw();
+    this.lastStep = performance.now();
+    if (this.mode === 'json') this.line(JSON.stringify({ event: 'step', message, elapsed_s: round(this.seconds()) }));
+    else this.line(`[${this.seconds().toFixed(1)}s] ${message}`);
   };
 
+  /** A grid-search report from the engine; a new model (or a count that went back) starts a new search. */
+  fits = (e: FitProgressEvent): void => {
+    if (!this.search || this.search.model !== e.model || e.fits_done < this.search.reported) {
+      this.finishSearch();
+      this.search = { model: e.model, start: this.lastStep, reported: 0 };
+    }
+    const s = this.search;
+    const elapsed = this.seconds(s.start);
+    const eta = etaSeconds(elapsed, e.fits_done, e.fits_total);
+    if (this.mode === 'bar') {
+      const payload = { model: e.model, spent: formatSeconds(elapsed), left: formatSeconds(eta) }; // not {eta}/{duration}: cli-progress's own timers
+      if (!s.bar) {
+        const multi = new MultiBar({
+          stream: process.stderr,
+          format: '{model}  [{bar}] {value}/{total} fits | {spent} | ETA {left}',
+          barCompleteChar: '=',
+          barIncompleteChar: ' ',
+          barsize: 30,
+          hideCursor: true,
+          clearOnComplete: false,
+        });
+        s.bar = { multi, bar: multi.create(e.fits_total, e.fits_done, payload) };
+      } else s.bar.bar.update(e.fits_done, payload);
+      s.reported = e.fits_done;
+      if (e.fits_done >= e.fits_total) this.finishSearch();
+      return;
+    }
+    if (!crossesTenth(s.reported, e.fits_done, e.fits_total)) return;
+    s.reported = e.fits_done;
+    if (this.mode === 'json') {
+      const { model, fits_done, fits_total } = e;
+      this.line(JSON.stringify({ event: 'fits', model, fits_done, fits_total, elapsed_s: round(elapsed), eta_s: eta === null ? null : round(eta) }));
+    } else {
+      this.line(`[${this.seconds().toFixed(1)}s] ${e.model}: ${e.fits_done}/${e.fits_total} fits, ${formatSeconds(elapsed)} elapsed, ETA ${formatSeconds(eta)}`);
+    }
+  };
+
+  /** Stops the current search's bar, leaving its last state on screen. */
+  private finishSearch(): void {
+    this.search?.bar?.multi.stop();
+    if (this.search) this.search.bar = undefined;
+  }
+
   done(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
-    if (this.tty && !this.quiet) process.stderr.write(`\r\x1b[2K✓ done in ${this.elapsed()}\n`);
+    this.finishSearch();
+    this.search = undefined;
+    if (this.mode === 'bar') process.stderr.write(`✓ done in ${this.seconds().toFixed(1)}s\n`);
   }
 }
+
+const round = (s: number): number => Math.round(s * 1000) / 1000;

@@ -26,9 +26,9 @@ async function handler(argv: Args): Promise<void> {
       const seed = checkSeed(argv.seed);
       const source = dataSource(argv, argv.mode, seed);
       const engine = loadEngine(argv.backend);
-      const progress = new Progress(false);
+      const progress = new Progress({ json: argv.json });
       try {
-        const r = await runPipeline({ mode: argv.mode, seed, source, split: argv.split, testFraction: checkFraction(argv['test-fraction']), out: argv.out, engine, onProgress: progress.step });
+        const r = await runPipeline({ mode: argv.mode, seed, source, split: argv.split, testFraction: checkFraction(argv['test-fraction']), out: argv.out, engine, onProgress: progress.step, onFitProgress: progress.fits });
         progress.step(`artifacts written to ${argv.out}`);
         const summary = summarizeRun(r.report, argv.out);
         if (argv.mode !== 'demo') return summary;

@@ -20,7 +20,7 @@ import type { CollabSearch } from '../features/collab-search.js';
 import { FOLDS, type KindEntry, type Mode } from './kinds.js';
 import { deriveSeed } from './seeds.js';
 import { FittedPipeline } from './serving.js';
-import { type TrainedModel, trainAll } from './train.js';
+import { type FitProgressEvent, type TrainedModel, trainAll } from './train.js';
 
 export interface FitOptions {
   mode: Mode;
@@ -38,6 +38,8 @@ export interface FitOptions {
   /** Phase timings already spent (e.g. `data`), carried into the report. */
   timings?: Record<string, number>;
   onProgress?: (message: string) => void;
+  /** Each grid search's engine reports, named by model (see train.ts). */
+  onFitProgress?: (e: FitProgressEvent) => void;
 }
 
 /** What fitting learned beyond the servable pipeline: the report and the held-out material behind it. */
@@ -121,7 +123,7 @@ export async function fitPipeline(ds: Dataset, o: FitOptions): Promise<FitResult
   for (const s of f.collab?.choice.search ?? []) log(collabChoiceLine(s));
   log(`features: ${train.nFeatures} of ${f.catalogue} kept`);
   const t1 = performance.now();
-  const trained = await trainAll(o.engine, train, test, { mode: o.mode, seed: o.seed, searchRows: o.searchRows, kinds: o.kinds, onProgress: log });
+  const trained = await trainAll(o.engine, train, test, { mode: o.mode, seed: o.seed, searchRows: o.searchRows, kinds: o.kinds, onProgress: log, onFitProgress: o.onFitProgress });
   timings.training = (performance.now() - t1) / 1000;
   const best = [...trained].sort((a, b) => cvAuc(b) - cvAuc(a))[0]!;
   const collab = f.collab ? collabReport(ds, f.collab, test, trained) : null;

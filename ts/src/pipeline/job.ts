@@ -11,7 +11,7 @@ import { renderHtml } from '../report/html.js';
 import type { RunReport } from '../report/types.js';
 import { type DataSource, loadDataset } from './dataset.js';
 import type { SplitKind } from './split.js';
-import { type FitResult, fitPipeline } from './fit.js';
+import { type FitOptions, type FitResult, fitPipeline } from './fit.js';
 import type { Mode } from './kinds.js';
 import type { TrainedModel } from './train.js';
 
@@ -28,6 +28,7 @@ export interface RunOptions {
   /** Cap on the training rows each grid search sees (see pipeline/train.ts); the best config is refit on all rows. */
   searchRows?: number;
   onProgress?: (message: string) => void;
+  onFitProgress?: FitOptions['onFitProgress'];
 }
 
 export interface RunResult {

@@ -1,5 +1,5 @@
 /** Grid search + k-fold CV for every kind of the kind table on the training table, refit, then held-out evaluation. */
-import type { Engine, GridReport, Model, ModelSpec } from '../engine/types.js';
+import type { Engine, GridProgress, GridReport, Model, ModelSpec } from '../engine/types.js';
 import type { FeatureTable } from '../features/table.js';
 import { type Evaluation, evaluate } from './evaluate.js';
 import { FOLDS, gridSize, gridSpec, type KindEntry, KINDS, type Mode } from './kinds.js';
@@ -32,6 +32,9 @@ export interface TrainedModel {
   permutation: number[];
 }
 
+/** One engine grid-search report, named by the kind table entry being searched. */
+export type FitProgressEvent = { model: string } & GridProgress;
+
 export interface TrainOptions {
   mode: Mode;
   /** The run's root seed: the search sample, the CV folds, the permutation rows and shuffles and every model's seed derive from it. */
@@ -41,6 +44,8 @@ export interface TrainOptions {
   /** Kinds to train (default: every entry of the kind table). */
   kinds?: readonly KindEntry[];
   onProgress?: (message: string) => void;
+  /** The engine's grid-search reports (`fits_done`/`fits_total` = configurations x folds + the refit), per model. */
+  onFitProgress?: (e: FitProgressEvent) => void;
 }
 
 const normalize = (v: Float64Array): number[] => {
@@ -61,7 +66,9 @@ export async function trainAll(engine: Engine, train: FeatureTable, test: Featur
     opts.onProgress?.(`${entry.name}: grid search, ${gridSize(entry, opts.mode)} configs x ${folds} folds on ${search.nRows} rows`);
     const t0 = performance.now();
     const grid = gridSpec(entry, opts.mode, deriveSeed(opts.seed, `model:${entry.name}`));
-    const { report, best: bestOnSearch } = await engine.gridSearch(matrix(search), search.y, grid, { seed: deriveSeed(opts.seed, 'cv-folds'), folds, scoring: 'roc_auc' });
+    const onFit = opts.onFitProgress;
+    const onProgress = onFit && ((p: GridProgress) => onFit({ model: entry.name, fits_done: p.fits_done, fits_total: p.fits_total }));
+    const { report, best: bestOnSearch } = await engine.gridSearch(matrix(search), search.y, grid, { seed: deriveSeed(opts.seed, 'cv-folds'), folds, scoring: 'roc_auc', onProgress });
     let best = bestOnSearch;
     if (search !== train) {
       opts.onProgress?.(`${entry.name}: refit of the best configuration on all ${train.nRows} rows`);

@@ -1,0 +1,83 @@
+/** CLI progress arithmetic and rendering: ETA from the engine's counts, about one line per tenth of a grid search. */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { crossesTenth, etaSeconds, formatSeconds, Progress } from '../../ts/src/cli/progress.js';
+
+/** What `fn` writes to stderr, one entry per line. */
+function stderrOf(fn: () => void): string[] {
+  const write = process.stderr.write;
+  const lines: string[] = [];
+  process.stderr.write = ((chunk: string | Uint8Array) => {
+    lines.push(...String(chunk).split('\n').filter(Boolean));
+    return true;
+  }) as typeof process.stderr.write;
+  try {
+    fn();
+  } finally {
+    process.stderr.write = write;
+  }
+  return lines;
+}
+
+describe('progress arithmetic', () => {
+  it('ETA = elapsed / done * (total - done); unknown before the first fit', () => {
+    assert.equal(etaSeconds(34, 12, 21), (34 / 12) * 9);
+    assert.equal(etaSeconds(10, 5, 5), 0);
+    assert.equal(etaSeconds(3, 0, 21), null);
+  });
+
+  it('a line at each new tenth of the fits, and always at the last', () => {
+    const shown: number[] = [];
+    let last = 0;
+    for (let done = 1; done <= 21; done++) if (crossesTenth(last, done, 21)) shown.push((last = done));
+    assert.deepEqual(shown, [3, 5, 7, 9, 11, 13, 15, 17, 19, 21]);
+    last = 0;
+    const big: number[] = [];
+    for (let done = 1; done <= 1000; done++) if (crossesTenth(last, done, 1000)) big.push((last = done));
+    assert.deepEqual(big, [100, 200, 300, 400, 500, 600, 700, 800, 900, 1000]);
+    assert.equal(crossesTenth(5, 5, 10), false, 'a repeated count is not a new line');
+  });
+
+  it('formats seconds as 34s / 1m02s', () => {
+    assert.equal(formatSeconds(34.2), '34s');
+    assert.equal(formatSeconds(62), '1m02s');
+    assert.equal(formatSeconds(null), '?');
+  });
+});
+
+describe('Progress rendering', () => {
+  const events = (p: Progress, model: string, total: number) => {
+    p.step(`${model}: grid search`);
+    for (let done = 1; done <= total; done++) p.fits({ model, fits_done: done, fits_total: total });
+  };
+
+  it('not a terminal: step lines plus about ten fits lines per grid search', () => {
+    const lines = stderrOf(() => {
+      const p = new Progress({ tty: false });
+      events(p, 'random_forest', 41);
+      events(p, 'gradient_boosting', 5);
+      p.done();
+    });
+    const fits = (m: string) => lines.filter((l) => l.includes(`${m}: `) && l.includes(' fits,')).map((l) => Number(/(\d+)\/\d+ fits/.exec(l)![1]));
+    assert.deepEqual(fits('random_forest'), [5, 9, 13, 17, 21, 25, 29, 33, 37, 41]);
+    assert.deepEqual(fits('gradient_boosting'), [1, 2, 3, 4, 5]);
+    assert.ok(lines.some((l) => /^\[\d+\.\ds\] random_forest: grid search$/.test(l)));
+    assert.match(lines.find((l) => l.includes('41/41'))!, /41\/41 fits, \d+s elapsed, ETA 0s/);
+  });
+
+  it('--json: one parseable event per line with the documented fields', () => {
+    const lines = stderrOf(() => {
+      const p = new Progress({ json: true, tty: true });
+      events(p, 'logistic_regression', 20);
+      p.done();
+    });
+    const docs = lines.map((l) => JSON.parse(l));
+    assert.deepEqual(Object.keys(docs[0]), ['event', 'message', 'elapsed_s']);
+    const fits = docs.filter((d) => d.event === 'fits');
+    assert.deepEqual(fits.map((d) => d.fits_done), [2, 4, 6, 8, 10, 12, 14, 16, 18, 20]);
+    for (const d of fits) {
+      assert.deepEqual(Object.keys(d), ['event', 'model', 'fits_done', 'fits_total', 'elapsed_s', 'eta_s']);
+      assert.ok(Math.abs(d.eta_s - (d.elapsed_s / d.fits_done) * (20 - d.fits_done)) < 0.01);
+    }
+  });
+});
