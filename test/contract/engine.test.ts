@@ -94,6 +94,26 @@ for (const backend of BACKENDS) {
       assert.deepEqual(e.gridSearchSync(train, yTrain, grid, { seed: 3, folds: 5, scoring: 'log_loss' }).report, report);
     });
 
+    it('grid search with early stopping: each fold stops on part of its own training rows, the refit on part of all rows', async () => {
+      const grid = { kind: 'gbt', params: { n_estimators: 120, learning_rate: 0.5, max_depth: 6, min_child_weight: 0, seed: 2 }, grid: { early_stopping_rounds: [3, 6] } } as const;
+      const { report, best } = await e.gridSearch(train, yTrain, grid, { seed: 5, folds: 3, validation_fraction: 0.2 });
+      for (const c of report.configs) {
+        const es = c.early_stopping!;
+        assert.equal(es.best_iterations.length, 3);
+        assert.ok(es.best_iterations.every((b) => b < 119), `stopped before the last round: ${es.best_iterations}`);
+        assert.ok(Math.abs(es.mean_best_iteration - es.best_iterations.reduce((a, b) => a + b, 0) / 3) < 1e-12);
+        assert.equal(c.metrics.best_iteration, undefined, 'not a metric');
+      }
+      const cut = report.early_stopping!;
+      assert.equal(cut.validation_fraction, 0.2);
+      // the refit is the fit-options holdout of all rows with the reported seed
+      const again = await e.fit(train, yTrain, { kind: 'gbt', params: report.best_params }, { validation: { fraction: 0.2, seed: cut.validation_seed } });
+      assert.deepEqual(best.toBytes(), again.toBytes());
+      assert.equal(cut.refit_best_iteration, best.info.fit.best_iteration);
+      await rejectsWith(() => e.gridSearch(train, yTrain, grid, { seed: 5, validation_fraction: 1.5 }), 'INVALID_PARAM', 'validation_fraction', '(0, 1)');
+      await rejectsWith(() => e.gridSearch(train, yTrain, { kind: 'logistic' }, { seed: 5, validation_fraction: 0.2 }), 'INVALID_PARAM', 'validation_fraction', 'early stopping');
+    });
+
     describe('bad input gets a coded error, never a crash', () => {
       const x = train.x;
       const n = train.nRows;
@@ -173,6 +193,8 @@ describe('engine contract [native vs wasm]', () => {
     const grids = [
       { kind: 'gbt', params: { subsample: 0.8, colsample_bytree: 0.8, seed: 4 }, grid: { n_estimators: [12, 5], max_depth: [2, 3] } },
       { kind: 'forest', params: { seed: 4 }, grid: { n_estimators: [4, 9], max_depth: [6, 3], max_features: ['sqrt', 'all'] } },
+      // early stopping: a validation part of each fold's training rows, the same rows on both
+      { kind: 'gbt', params: { n_estimators: 60, learning_rate: 0.5, max_depth: 5, seed: 4 }, grid: { early_stopping_rounds: [0, 3] } },
     ] as const;
     for (const grid of grids) {
       const ra = await a.gridSearch(train, yTrain, grid, { seed: 11, folds: 3 });

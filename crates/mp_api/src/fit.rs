@@ -87,16 +87,23 @@ pub fn fit_with(
             if !spec.0.uses_validation() {
                 return Err(Error::invalid_param("validation", format!("is only used by gbt, not {}", spec.kind())));
             }
-            let labels = BinaryLabels::with_both_classes(y, n_rows)?;
-            let (train, held) = stratified_holdout(&labels, split.fraction, split.seed)?;
-            let pick = |rows: &[u32]| -> Vec<f32> { rows.iter().map(|&i| y[i as usize]).collect() };
-            let (xt, xv) = (xm.take_rows(&train), xm.take_rows(&held));
-            let (yt, yv) = (pick(&train), pick(&held));
-            let v = ColMajor::new(&xv, held.len())?;
-            Model::fit_observed(ColMajor::new(&xt, train.len())?, &yt, &spec, Some((v, &yv)), observer)
+            fit_holdout(xm, y, &spec, &split, observer)
         }
         (None, None) => Model::fit_observed(xm, y, &spec, None, observer),
     }
+}
+
+/// Fits `spec` on the rows of `x` that `split` keeps for training, with the stratified rest as the
+/// validation set. The one place a validation part is cut from training rows: fit options and the
+/// grid search's early stopping (select/early_stop.rs) both come here.
+pub(crate) fn fit_holdout(x: ColMajor, y: &[f32], spec: &ModelSpec, split: &ValidationSplit, observer: &mut dyn Observer) -> Result<Model> {
+    let labels = BinaryLabels::with_both_classes(y, x.n_rows())?;
+    let (train, held) = stratified_holdout(&labels, split.fraction, split.seed)?;
+    let pick = |rows: &[u32]| -> Vec<f32> { rows.iter().map(|&i| y[i as usize]).collect() };
+    let (xt, xv) = (x.take_rows(&train), x.take_rows(&held));
+    let (yt, yv) = (pick(&train), pick(&held));
+    let v = ColMajor::new(&xv, held.len())?;
+    Model::fit_observed(ColMajor::new(&xt, train.len())?, &yt, spec, Some((v, &yv)), observer)
 }
 
 #[cfg(test)]

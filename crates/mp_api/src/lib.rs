@@ -18,7 +18,10 @@ pub use model::{Model, ModelInfo, FORMAT_VERSION};
 pub use permutation::{permutation_importance_json, PermutationImportance, PermutationOptions};
 pub use mp_core::{Error, ErrorCode, Result};
 pub use fit::{fit_with, FitOptions, FitProgress, GridProgress, JsonProgress, ValidationSet, ValidationSplit};
-pub use select::{expand_grid, grid_search, grid_search_json, grid_search_observed, ConfigEntry, GridOptions, GridReport, GridSpec, Scoring};
+pub use select::{
+    expand_grid, grid_search, grid_search_json, grid_search_observed, ConfigEntry, EarlyStopping, GridOptions, GridReport, GridSpec, Scoring, SearchEarlyStopping,
+    DEFAULT_VALIDATION_FRACTION,
+};
 pub use spec::ModelSpec;
 
 use mp_core::metrics::BinaryMetrics;

@@ -77,6 +77,11 @@ impl Model {
         self.inner.importance(kind)
     }
 
+    /// The last kept boosting round (0-based) for kinds that report one (gbt), e.g. where early stopping cut.
+    pub fn best_iteration(&self) -> Option<u32> {
+        self.info.fit.get("best_iteration")?.as_u64().map(|b| b as u32)
+    }
+
     pub fn info_json(&self) -> String {
         serde_json::to_string(&self.info).unwrap_or_default()
     }

@@ -44,8 +44,10 @@ impl Kind for Gbt {
     // (Not max_depth: later rounds fit the residuals of the earlier, deeper or not.)
     const PREFIX_PARAMS: &'static [&'static str] = &["n_estimators"];
     fn prefix(p: &GbtValidParams) -> Option<Vec<usize>> {
-        let p = p.params();
-        (p.early_stopping_rounds == 0).then(|| vec![p.n_estimators as usize])
+        (!Self::early_stops(p)).then(|| vec![p.params().n_estimators as usize])
+    }
+    fn early_stops(p: &GbtValidParams) -> bool {
+        p.params().early_stopping_rounds > 0
     }
     fn predict_prefixes(m: &GbtModel, x: ColMajor, cuts: &[Vec<usize>]) -> Result<Vec<Vec<f32>>> {
         m.predict_prefixes(x, &cuts.iter().map(|c| c[0]).collect::<Vec<_>>())

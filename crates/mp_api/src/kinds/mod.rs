@@ -59,6 +59,11 @@ pub(crate) trait Kind: 'static {
     fn bin_spec(_p: &Self::Valid, _x: &ColMajor) -> Option<BinSpec> {
         None
     }
+    /// `p` asks to stop early on a validation set (the grid search then holds one out of each fit's
+    /// training rows: select/early_stop.rs). Such a configuration never shares a fit.
+    fn early_stops(_p: &Self::Valid) -> bool {
+        false
+    }
     /// [`Kind::fit`] without validation set or observer, on `x` already binned as [`Kind::bin_spec`] says.
     fn fit_binned(x: ColMajor, y: &[f32], p: &Self::Valid, _bins: &BinnedMatrix) -> Result<Self::Fitted> {
         Self::fit(x, y, p, None, &mut NoopObserver)
@@ -80,6 +85,8 @@ pub(crate) trait SpecOps: Debug + Send + Sync {
     fn kind(&self) -> &'static str;
     fn params_json(&self) -> serde_json::Value;
     fn uses_validation(&self) -> bool;
+    /// The configuration stops early on a validation set ([`Kind::early_stops`]).
+    fn early_stops(&self) -> bool;
     fn fit(&self, x: ColMajor, y: &[f32], valid: Option<(ColMajor, &[f32])>, observer: &mut dyn Observer) -> Result<Box<dyn FittedOps>>;
     /// Grid sharing: (every parameter but the kind's prefix parameters, as JSON text; their values).
     /// Configurations with equal text may share one fit. `None`: fitted on its own.
@@ -123,6 +130,9 @@ impl<K: Kind> SpecOps for Spec<K> {
     }
     fn uses_validation(&self) -> bool {
         K::VALIDATION
+    }
+    fn early_stops(&self) -> bool {
+        K::early_stops(&self.0)
     }
     fn fit(&self, x: ColMajor, y: &[f32], valid: Option<(ColMajor, &[f32])>, observer: &mut dyn Observer) -> Result<Box<dyn FittedOps>> {
         Ok(Box::new(Fitted::<K>(K::fit(x, y, &self.0, valid, observer)?)))

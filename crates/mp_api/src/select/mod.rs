@@ -1,10 +1,13 @@
 //! Cross-validation and grid search through the facade: any model kind, stratified folds, refit of the best.
 //! Configurations that one fit can score share it, and each fold is binned once (share.rs): the report is
-//! byte-identical to fitting every configuration on every fold from scratch.
+//! byte-identical to fitting every configuration on every fold from scratch. Configurations with early
+//! stopping cut their validation set from each fit's own training rows (early_stop.rs).
 use crate::fit::GridProgress;
 use crate::model::Model;
 use crate::spec::ModelSpec;
+mod early_stop;
 mod share;
+pub use early_stop::{EarlyStopping, SearchEarlyStopping, DEFAULT_VALIDATION_FRACTION};
 
 use mp_core::{BinaryLabels, ColMajor, Error, ErrorCode, Result};
 use mp_select::{evaluate_groups, stratified_kfold, ConfigReport, Fold};
@@ -61,6 +64,10 @@ pub struct GridReport {
     pub best_index: usize,
     #[cfg_attr(feature = "ts", ts(type = "Record<string, unknown>"))]
     pub best_params: serde_json::Value,
+    /// Present when a configuration early-stops: the validation cut and the refit's best iteration.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub early_stopping: Option<SearchEarlyStopping>,
 }
 
 #[derive(Debug, Serialize)]
@@ -70,6 +77,10 @@ pub struct ConfigEntry {
     pub params: serde_json::Value,
     #[serde(flatten)]
     pub report: ConfigReport,
+    /// Present when the configuration early-stops: its best iteration per fold and their mean.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub early_stopping: Option<EarlyStopping>,
 }
 
 /// Most configurations one grid may expand to.
@@ -131,6 +142,10 @@ pub struct GridOptions {
     /// Metric that ranks configurations (default "roc_auc").
     #[cfg_attr(feature = "ts", ts(optional))]
     pub scoring: Option<Scoring>,
+    /// Share of each fit's training rows held out (stratified, seeded) as the validation set of
+    /// configurations with early stopping, in (0, 1) (default 0.1); refused when none early-stops.
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub validation_fraction: Option<f64>,
 }
 
 impl GridOptions {
@@ -162,13 +177,13 @@ pub fn grid_search_observed(
     progress: &(dyn Fn(GridProgress) + Sync),
 ) -> Result<(String, Model)> {
     let o = GridOptions::from_json(options_json)?;
-    let (report, best) = grid_search_with(x, n_rows, y, grid_json, o.folds(), o.seed, o.scoring(), progress)?;
+    let (report, best) = grid_search_with(x, n_rows, y, grid_json, o.folds(), o.seed, o.scoring(), o.validation_fraction, progress)?;
     Ok((serde_json::to_string(&report).map_err(|e| Error::internal(e.to_string()))?, best))
 }
 
 /// Grid search with stratified `folds`-fold CV; returns the report and the best configuration refit on all rows.
 pub fn grid_search(x: &[f32], n_rows: usize, y: &[f32], grid_json: &str, folds: usize, seed: u64, scoring: Scoring) -> Result<(GridReport, Model)> {
-    grid_search_with(x, n_rows, y, grid_json, folds, seed, scoring, &|_| {})
+    grid_search_with(x, n_rows, y, grid_json, folds, seed, scoring, None, &|_| {})
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -180,9 +195,11 @@ fn grid_search_with(
     folds: usize,
     seed: u64,
     scoring: Scoring,
+    validation_fraction: Option<f64>,
     progress: &(dyn Fn(GridProgress) + Sync),
 ) -> Result<(GridReport, Model)> {
     let specs = expand_grid(grid_json)?;
+    let holdout = early_stop::Holdout::new(validation_fraction, seed, &specs)?;
     let xm = ColMajor::new(x, n_rows)?;
     let labels = BinaryLabels::with_both_classes(y, n_rows)?;
     let split = stratified_kfold(&labels, folds, seed)?;
@@ -199,13 +216,19 @@ fn grid_search_with(
     let groups = share::plan(&specs);
     let members: Vec<Vec<usize>> = groups.iter().map(|g| g.members.clone()).collect();
     let prepare = |fold: &Fold| share::prepare(&xm, y, fold, &specs, &groups);
-    let reports = evaluate_groups(specs.len(), &members, &split, scoring.name(), greater, prepare, |g, _, data| {
-        let scores = share::score_group(data, &specs, &groups[g]);
+    let mut reports = evaluate_groups(specs.len(), &members, &split, scoring.name(), greater, prepare, |g, _, data| {
+        let fitted = &specs[groups[g].fit];
+        let scores = if fitted.0.early_stops() { holdout.score(data, fitted) } else { share::score_group(data, &specs, &groups[g]) };
         groups[g].members.iter().for_each(|_| tick());
         scores
     })?;
-    let (report, best_index) = build_report(&specs, reports, scoring, folds, seed)?;
-    let best = Model::fit(xm, y, &specs[best_index])?;
+    let stops = early_stop::take_best_iterations(&mut reports);
+    let (mut report, best_index) = build_report(&specs, reports, scoring, folds, seed)?;
+    let best = if specs[best_index].0.early_stops() { holdout.fit(xm, y, &specs[best_index])? } else { Model::fit(xm, y, &specs[best_index])? };
+    if stops.iter().any(Option::is_some) {
+        report.configs.iter_mut().zip(stops).for_each(|(c, s)| c.early_stopping = s);
+        report.early_stopping = Some(holdout.report(specs[best_index].0.early_stops().then(|| best.best_iteration()).flatten()));
+    }
     tick();
     Ok((report, best))
 }
@@ -213,8 +236,9 @@ fn grid_search_with(
 /// The report of `specs` scored as `reports`, and the index of the best configuration.
 fn build_report(specs: &[ModelSpec], reports: Vec<ConfigReport>, scoring: Scoring, folds: usize, seed: u64) -> Result<(GridReport, usize)> {
     let best_index = reports.iter().find(|r| r.rank == 1).map(|r| r.index).ok_or_else(|| Error::internal("no rank-1 configuration"))?;
-    let configs = specs.iter().zip(reports).map(|(s, report)| ConfigEntry { params: s.params_json(), report }).collect();
-    Ok((GridReport { scoring, folds, seed, configs, best_index, best_params: specs[best_index].params_json() }, best_index))
+    let configs = specs.iter().zip(reports).map(|(s, report)| ConfigEntry { params: s.params_json(), report, early_stopping: None }).collect();
+    let best_params = specs[best_index].params_json();
+    Ok((GridReport { scoring, folds, seed, configs, best_index, best_params, early_stopping: None }, best_index))
 }
 
 #[cfg(test)]

@@ -60,10 +60,10 @@ pub(super) fn plan(specs: &[ModelSpec]) -> Vec<Group> {
 
 /// One fold's rows, copied out once for all of its groups, and its training rows binned once per binning.
 pub(super) struct FoldData {
-    x_train: Vec<f32>,
-    y_train: Vec<f32>,
-    x_test: Vec<f32>,
-    y_test: Vec<f32>,
+    pub x_train: Vec<f32>,
+    pub y_train: Vec<f32>,
+    pub x_test: Vec<f32>,
+    pub y_test: Vec<f32>,
     bins: Vec<BinnedMatrix>,
 }
 
@@ -71,7 +71,8 @@ pub(super) fn prepare(x: &ColMajor, y: &[f32], fold: &Fold, specs: &[ModelSpec],
     let x_train = x.take_rows(&fold.train);
     let train = ColMajor::new(&x_train, fold.train.len())?;
     let mut bins: Vec<BinnedMatrix> = Vec::new();
-    for g in groups {
+    // An early-stopping fit trains on part of these rows (early_stop.rs): it bins its own.
+    for g in groups.iter().filter(|g| !specs[g.fit].0.early_stops()) {
         if let Some(spec) = specs[g.fit].0.bin_spec(&train) {
             if !bins.iter().any(|b| b.spec() == spec) {
                 bins.push(BinnedMatrix::from_spec(train, spec)?);
@@ -102,7 +103,7 @@ pub(super) fn score_group(d: &FoldData, specs: &[ModelSpec], group: &Group) -> R
 }
 
 /// Every metric of one configuration on one fold's held-out rows.
-fn fold_scores(y_test: &[f32], p: &[f32]) -> Result<FoldScores> {
+pub(super) fn fold_scores(y_test: &[f32], p: &[f32]) -> Result<FoldScores> {
     let m = BinaryMetrics::compute(y_test, p, 0.5)?;
     Ok(vec![
         ("accuracy".into(), m.accuracy),
@@ -161,8 +162,6 @@ mod tests {
             // boosting: prefixes of the largest per (depth, rate), one binning per fold; a repeated size too
             r#"{"kind":"gbt","params":{"subsample":0.8,"colsample_bytree":0.7,"seed":5},"grid":{"n_estimators":[4,9,2,9],"max_depth":[2,4],"learning_rate":[0.1,0.3]}}"#,
             r#"{"kind":"gbt","params":{"max_bin":32},"grid":{"n_estimators":[6,3],"seed":[1,2]}}"#,
-            // early stopping: never shared (and no validation set in the search, so nothing stops)
-            r#"{"kind":"gbt","params":{"seed":3,"early_stopping_rounds":2},"grid":{"n_estimators":[3,5]}}"#,
             // forests: prefixes of trees cut at depths; two binnings per fold (per-node sampling or not: other layouts)
             r#"{"kind":"forest","params":{"seed":4,"max_bin":64},"grid":{"n_estimators":[3,8,5],"max_depth":[6,2],"max_features":["sqrt","all"]}}"#,
             r#"{"kind":"forest","params":{"seed":6,"bootstrap":false,"max_features":0.5},"grid":{"max_depth":[9,3],"min_samples_leaf":[1,4]}}"#,

@@ -333,11 +333,29 @@ folds?: number,
 /**
  * Metric that ranks configurations (default "roc_auc").
  */
-scoring?: Scoring, };
+scoring?: Scoring, 
+/**
+ * Share of each fit's training rows held out (stratified, seeded) as the validation set of
+ * configurations with early stopping, in (0, 1) (default 0.1); refused when none early-stops.
+ */
+validation_fraction?: number, };
 
 export type MetricSummary = { mean: number, std: number, folds: Array<number>, };
 
+/**
+ * What early stopping found for one configuration, in a grid report's config entry.
+ */
+export type EarlyStopping = { 
+/**
+ * Per fold, the last kept boosting round (0-based: the fold's model keeps `best + 1` trees).
+ */
+best_iterations: Array<number>, mean_best_iteration: number, };
+
 export type ConfigEntry = { params: Record<string, unknown>, 
+/**
+ * Present when the configuration early-stops: its best iteration per fold and their mean.
+ */
+early_stopping?: EarlyStopping, 
 /**
  * Index of the configuration in the grid.
  */
@@ -351,11 +369,32 @@ metrics: { [key in string]: MetricSummary },
  */
 rank: number, };
 
+/**
+ * How a search's early-stopping fits cut their validation part, in the grid report when any configuration early-stops.
+ */
+export type SearchEarlyStopping = { 
+/**
+ * Share of each fit's training rows held out (stratified) as its validation set.
+ */
+validation_fraction: number, 
+/**
+ * Seeds every cut (derived from the grid seed); with the fraction it reproduces the refit through fit options.
+ */
+validation_seed: number, 
+/**
+ * The best iteration of the refit of the best configuration on all rows, when that configuration early-stops.
+ */
+refit_best_iteration?: number, };
+
 export type GridReport = { scoring: Scoring, folds: number, seed: number, 
 /**
  * One entry per configuration, in grid order: its full params and mean/std/per-fold of every metric.
  */
-configs: Array<ConfigEntry>, best_index: number, best_params: Record<string, unknown>, };
+configs: Array<ConfigEntry>, best_index: number, best_params: Record<string, unknown>, 
+/**
+ * Present when a configuration early-stops: the validation cut and the refit's best iteration.
+ */
+early_stopping?: SearchEarlyStopping, };
 
 /**
  * A stratified hold-out of the training rows.
