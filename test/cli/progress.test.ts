@@ -10,20 +10,26 @@ const tmp = mkdtempSync(join(tmpdir(), 'mp-progress-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
 
 const MODELS = ['logistic_regression', 'random_forest', 'gradient_boosting'];
+/** The collaborative step's one counter: quick mode fits 5 feature folds x (2 targets x 2 MF + 2 kNN candidates) + 2 refits. */
+const COLLAB = { model: 'collaborative', total: 32 };
 
 describe('moviepref run progress', () => {
   it('not a terminal: per model, fits lines with increasing done counts ending at the total', () => {
     const r = cli(['run', '--mode', 'quick', '--out', join(tmp, 'lines'), '--seed', '5']);
     assert.equal(r.code, 0, r.stderr);
-    for (const model of MODELS) {
+    for (const model of [COLLAB.model, ...MODELS]) {
       const counts = [...r.stderr.matchAll(new RegExp(`${model}: (\\d+)/(\\d+) fits, \\d+s elapsed, ETA \\S+`, 'g'))].map((m) => [Number(m[1]), Number(m[2])]);
       assert.ok(counts.length >= 2, `${model}: ${r.stderr}`);
       const total = counts[0]![1]!;
       assert.ok(counts.every(([, t]) => t === total));
       for (let i = 1; i < counts.length; i++) assert.ok(counts[i]![0]! > counts[i - 1]![0]!, `${model} counts increase`);
       assert.equal(counts.at(-1)![0], total, `${model} ends at ${total}`);
+      if (model === COLLAB.model) assert.equal(total, COLLAB.total);
     }
+    assert.ok(r.stderr.indexOf('collaborative: ') < r.stderr.indexOf('logistic_regression: '), 'the collaborative step comes before the grid searches');
     assert.match(r.stderr, /^\[\d+\.\ds\] features: /m, 'steps stay one line each');
+    assert.match(r.stderr, /^\[\d+\.\ds\] \w+: refit without the collaborative columns on \d+ rows$/m, 'the without-collaborative refit is announced');
+    for (const model of MODELS) assert.match(r.stderr, new RegExp(`^\\[\\d+\\.\\ds\\] ${model}: test evaluation on \\d+ rows, permutation importance on \\d+$`, 'm'));
   });
 
   it('--json: every stderr line is a JSON event, stdout one JSON document', () => {
@@ -38,8 +44,8 @@ describe('moviepref run progress', () => {
     }
     const fits = events.filter((e) => e.event === 'fits');
     assert.equal(fits.length + events.filter((e) => e.event === 'step').length, events.length);
-    assert.deepEqual([...new Set(fits.map((e) => e.model))], MODELS);
-    for (const model of MODELS) {
+    assert.deepEqual([...new Set(fits.map((e) => e.model))], [COLLAB.model, ...MODELS]);
+    for (const model of [COLLAB.model, ...MODELS]) {
       const mine = fits.filter((e) => e.model === model);
       for (const e of mine) {
         assert.ok(Number.isInteger(e.fits_done) && e.fits_done > 0 && e.fits_done <= e.fits_total);

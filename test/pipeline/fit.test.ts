@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { loadPipeline, savePipeline } from '../../ts/src/artifacts/pipeline.js';
 import { loadEngine } from '../../ts/src/engine/index.js';
+import { renderHtml } from '../../ts/src/report/html.js';
 import { fitPipeline } from '../../ts/src/pipeline/fit.js';
 import { KINDS, kindEntry } from '../../ts/src/pipeline/kinds.js';
 import { stratifiedSample } from '../../ts/src/pipeline/sample.js';
@@ -121,6 +122,37 @@ describe('fitPipeline (in memory)', async () => {
     const one = await fitPipeline(ds, { mode: 'demo', seed: 9, split: 'random', testFraction: 0.2, engine, kinds: [kindEntry('forest')] });
     assert.deepEqual(one.models.map((m) => m.name), ['random_forest']);
     assert.equal(one.bestModel, 'random_forest');
+  });
+});
+
+describe('a grid that asks for early stopping', async () => {
+  // Not the default grids (kinds.ts): a gbt entry whose grid early-stops, searched on a sample so the best is refit on all rows.
+  const gbt = kindEntry('gbt');
+  const stopping = { ...gbt, params: { ...gbt.params, learning_rate: 0.5, min_child_weight: 0 }, grids: { ...gbt.grids, demo: { n_estimators: [150], max_depth: [6], early_stopping_rounds: [4] } } };
+  // Coin-flip labels: validation loss is lowest after a few rounds (genre labels are learnable to the last round).
+  const ds = tinyDataset(120, 60, 4000, 21, 'random');
+  const p = await fitPipeline(ds, { mode: 'demo', seed: 9, split: 'random', testFraction: 0.2, engine: loadEngine('native'), kinds: [stopping], searchRows: 1500 });
+  const [m] = p.training.trained;
+  const summary = p.training.report.models[0]!;
+
+  it('reports the best iteration per fold, their mean and the kept model\'s in report.json and report.html', () => {
+    const es = summary.early_stopping!;
+    assert.equal(es.validation_fraction, 0.1);
+    assert.deepEqual(es.best_iterations, m!.grid.configs[0]!.early_stopping!.best_iterations);
+    assert.equal(es.best_iterations.length, 3);
+    assert.ok(es.best_iterations.every((b) => b < 149), `${es.best_iterations}`);
+    assert.equal(es.refit_best_iteration, m!.model.info.fit.best_iteration);
+    assert.ok(es.refit_best_iteration! < 149, 'the refit on all training rows stopped early too');
+    assert.equal(m!.model.info.fit.n_trees, es.refit_best_iteration! + 1);
+    const html = renderHtml(p.training.report);
+    assert.ok(html.includes(`best iteration per fold ${es.best_iterations.join(', ')}`), 'report.html shows them');
+    assert.ok(html.includes(`refit on all training rows: ${es.refit_best_iteration}`));
+  });
+
+  it('leaves the default grids without it', () => {
+    assert.ok(KINDS.every((k) => Object.values(k.grids).every((g) => !('early_stopping_rounds' in g)) && !('early_stopping_rounds' in k.params)));
+    const plain = renderHtml({ ...p.training.report, models: [{ ...summary, early_stopping: undefined }] });
+    assert.ok(!plain.includes('early stopping on'));
   });
 });
 

@@ -2,6 +2,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { crossesTenth, etaSeconds, formatSeconds, Progress } from '../../ts/src/cli/progress.js';
+import type { CollabFit, CollabSpec } from '../../ts/src/features/collab.js';
+import { collabFeatures, collabFitCount } from '../../ts/src/features/collab-search.js';
+import { oofFolds } from '../../ts/src/features/folds.js';
+import { COLLAB_GRIDS } from '../../ts/src/pipeline/kinds.js';
+import { tinyDataset } from '../features/tiny.js';
 
 /** What `fn` writes to stderr, one entry per line. */
 function stderrOf(fn: () => void): string[] {
@@ -79,5 +84,51 @@ describe('Progress rendering', () => {
       assert.deepEqual(Object.keys(d), ['event', 'model', 'fits_done', 'fits_total', 'elapsed_s', 'eta_s']);
       assert.ok(Math.abs(d.eta_s - (d.elapsed_s / d.fits_done) * (20 - d.fits_done)) < 0.01);
     }
+  });
+});
+
+describe('collaborative search progress', () => {
+  const specs: CollabSpec[] = [
+    { kind: 'mf', params: { seed: 1 } },
+    { kind: 'item_knn', params: {} },
+  ];
+
+  it('fits per run: feature folds (5) x (2 targets x |MF grid| + |kNN grid|) + one refit per model', () => {
+    assert.equal(collabFitCount(specs, COLLAB_GRIDS.full, 5, 2), 5 * (2 * 6 + 6) + 2);
+    assert.equal(collabFitCount(specs, COLLAB_GRIDS.quick, 5, 2), 32);
+    assert.equal(collabFitCount(specs, COLLAB_GRIDS.demo, 5, 2), 17);
+    assert.equal(collabFitCount(specs, COLLAB_GRIDS.quick, 5, 1), 5 * (2 + 2) + 2, 'data without star ratings: one target');
+  });
+
+  it('counts every fit it makes: done 1, 2, ... up to the total, which never changes', async () => {
+    let calls = 0;
+    // A constant model with the parts of each kind: the count is what is under test, not the scores.
+    const fit: CollabFit = async (_r, spec) => {
+      calls++;
+      const names = spec.kind === 'mf' ? ['score', 'user_bias', 'item_bias', 'dot', 'known_user', 'known_item'] : ['score', 'baseline', 'neighbours', 'similarity_mass', 'known_user', 'known_item'];
+      const parts = (u: Int32Array) => ({ names, x: new Float32Array(names.length * u.length).map((_, k) => (k % 7) / 7) });
+      return { parts, predict: (u: Int32Array) => parts(u).x.subarray(0, u.length), toBytes: () => new Uint8Array(0) };
+    };
+    const ds = tinyDataset(40, 30, 600, 5, 'genre');
+    const all = Uint32Array.from({ length: ds.interactions.n }, (_, i) => i);
+    const split = { train: all.filter((i) => i % 4 !== 0), test: all.filter((i) => i % 4 === 0) };
+    const seen: [number, number][] = [];
+    await collabFeatures(ds, split, oofFolds(split.train.length, 5, 1), { fit, specs, grid: COLLAB_GRIDS.quick, onFit: (d, t) => seen.push([d, t]) });
+    assert.equal(calls, 32);
+    assert.deepEqual(seen, Array.from({ length: 32 }, (_, i) => [i + 1, 32]));
+  });
+
+  it('renders as one more counter: lines named "collaborative" before the grid searches', () => {
+    const lines = stderrOf(() => {
+      const p = new Progress({ tty: false });
+      p.step('collaborative: searching mf, item_knn over 5 folds of the training rows');
+      for (let done = 1; done <= 32; done++) p.fits({ model: 'collaborative', fits_done: done, fits_total: 32 });
+      p.step('logistic_regression: grid search');
+      p.fits({ model: 'logistic_regression', fits_done: 1, fits_total: 4 });
+      p.done();
+    });
+    const counts = lines.filter((l) => l.includes('collaborative: ') && l.includes(' fits,')).map((l) => Number(/(\d+)\/32 fits/.exec(l)![1]));
+    assert.deepEqual(counts, [4, 7, 10, 13, 16, 20, 23, 26, 29, 32]);
+    assert.ok(lines.some((l) => l.includes('logistic_regression: 1/4 fits')));
   });
 });

@@ -48,7 +48,9 @@ const top10 = (names: string[], values: number[]) =>
 
 async function train(preset: Preset, seed: number): Promise<Results> {
   const eng = await (engine ??= startEngine());
-  const steps = 4 + 2 * KINDS.length;
+  // Progress lines: data, split, out-of-fold features, collaborative search, its 2 choices, selection, features
+  // kept, per kind (grid search, test evaluation, best), the refit without the collaborative columns (start, result), done.
+  const steps = 11 + 3 * KINDS.length;
   let step = 0;
   const t0 = performance.now();
   const progress = (message: string) => post({ type: 'progress', message, step: ++step, steps, ms: performance.now() - t0 });

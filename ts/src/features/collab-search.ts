@@ -14,7 +14,8 @@
  * choice was scored on: no extra fit, no extra leakage); the winners refit on all training rows score
  * the test rows and serve. Every candidate's AUC is recorded.
  *
- * Cost: folds x (targets x |MF grid| + |kNN grid|) fits, plus one all-training-rows fit per model.
+ * Cost: folds x (targets x |MF grid| + |kNN grid|) fits, plus one all-training-rows fit per model
+ * (`collabFitCount`); `onFit` hears each one finish, `done` 1, 2, ... up to that total.
  */
 import type { Dataset } from '../data/schema.js';
 import { MlError } from '../engine/errors.js';
@@ -65,6 +66,8 @@ export interface CollabOptions {
   grid?: CollabGrid;
   /** Force a target (tests, or data without star ratings); default: cross-validated. */
   target?: CollabTarget;
+  /** After each collaborative fit: fits done so far and the total (`collabFitCount` for this run's targets). */
+  onFit?: (done: number, total: number) => void;
 }
 
 export interface CollabFeatures {
@@ -85,6 +88,28 @@ export function collabCandidates(kind: CollabKind, grid: Readonly<Record<string,
     out = out.flatMap((c) => values.map((v) => ({ ...c, [key]: v })));
   }
   return out;
+}
+
+/**
+ * Fits the search makes: per fold, every MF candidate on each of `targets` targets and every candidate of
+ * the further models on the chosen target, then one all-training-rows fit per model.
+ */
+export function collabFitCount(specs: readonly CollabSpec[], grid: CollabGrid | undefined, folds: number, targets: number): number {
+  const per = specs.reduce((a, s, i) => a + collabCandidates(s.kind, grid?.[s.kind]).length * (i === 0 ? targets : 1), 0);
+  return folds * per + specs.length;
+}
+
+/** One fit of the search. */
+type Fitter = (r: CollabRatings, spec: CollabSpec) => Promise<CollabModelLike>;
+
+/** `fitOne` telling `onFit` the count after each fit. */
+function counted(fit: CollabFit, total: number, onFit: CollabOptions['onFit']): Fitter {
+  let done = 0;
+  return async (r, spec) => {
+    const model = await fitOne(fit, r, spec);
+    onFit?.(++done, total);
+    return model;
+  };
 }
 
 /** The engine's fit; its error names the model and candidate, keeping the engine's code and message (which names the parameter). */
@@ -124,13 +149,13 @@ const ratingsAt = (t: TargetFolds, rows: Uint32Array): CollabRatings => ({
 });
 
 /** Out-of-fold columns of `spec` (its parts, column-major, training rows in split order): fold k scored by a model fitted on the other folds. */
-async function outOfFold(fit: CollabFit, spec: CollabSpec, t: TargetFolds): Promise<Float32Array> {
+async function outOfFold(fit: Fitter, spec: CollabSpec, t: TargetFolds): Promise<Float32Array> {
   const n = t.users.length;
   const names = COLLAB_PARTS[spec.kind].map(([, f]) => f);
   const x = new Float32Array(n * names.length);
   for (const [k, at] of t.folds.entries()) {
     const rest = Uint32Array.from({ length: n }, (_, i) => i).filter((i) => t.inFold[i] !== k);
-    const model = await fitOne(fit, ratingsAt(t, rest), spec);
+    const model = await fit(ratingsAt(t, rest), spec);
     const held = ratingsAt(t, at);
     const cols = collabColumns({ models: [{ spec, target: t.target, model }], names }, held.users, held.items);
     for (let j = 0; j < names.length; j++) for (let q = 0; q < at.length; q++) x[j * n + (at[q] as number)] = cols[j * at.length + q] as number;
@@ -139,7 +164,7 @@ async function outOfFold(fit: CollabFit, spec: CollabSpec, t: TargetFolds): Prom
 }
 
 /** One model's search over `targets` x its grid: the record, the winner's full spec and target, and its out-of-fold columns. */
-async function search(fit: CollabFit, base: CollabSpec, grid: CollabGrid[CollabKind], targets: TargetFolds[], y: Uint8Array) {
+async function search(fit: Fitter, base: CollabSpec, grid: CollabGrid[CollabKind], targets: TargetFolds[], y: Uint8Array) {
   const n = y.length;
   const candidates: CollabCandidate[] = [];
   let best: { index: number; spec: CollabSpec; target: CollabTarget; x: Float32Array } | null = null;
@@ -167,12 +192,13 @@ export async function collabFeatures(ds: Dataset, split: { train: Uint32Array; t
   const targets = wanted.map((t) => targetFolds(ds, split.train, folds, t)).filter((t): t is TargetFolds => t !== null);
   if (!targets.length) throw new MlError('INVALID_DATA', `collaborative features: target ${wanted.join('/')} is missing on some training rows`);
   const y = Uint8Array.from(split.train, (r) => ds.interactions.liked[r] as number);
+  const fit = counted(o.fit, collabFitCount(o.specs, o.grid, folds.length, targets.length), o.onFit);
   const searches: CollabSearch[] = [];
   const specs: CollabSpec[] = [];
   const xs: Float32Array[] = [];
   let target: CollabTarget = targets[0]!.target;
   for (const [i, base] of o.specs.entries()) {
-    const s = await search(o.fit, base, o.grid?.[base.kind], i === 0 ? targets : targets.filter((t) => t.target === target), y);
+    const s = await search(fit, base, o.grid?.[base.kind], i === 0 ? targets : targets.filter((t) => t.target === target), y);
     if (i === 0) target = s.target;
     searches.push(s.record);
     specs.push(s.spec);
@@ -183,7 +209,7 @@ export async function collabFeatures(ds: Dataset, split: { train: Uint32Array; t
   const chosen = targets.find((t) => t.target === target)!;
   const r: CollabRatings = { users: chosen.users, items: chosen.items, values: chosen.values };
   const fitted: FittedCollab = { models: [], names };
-  for (const spec of specs) fitted.models.push({ spec, target, model: await fitOne(o.fit, r, spec) });
+  for (const spec of specs) fitted.models.push({ spec, target, model: await fit(r, spec) });
   const t = idsOf(ds, split.test);
   const cv_auc: CollabChoice['cv_auc'] = {};
   for (const c of searches[0]!.candidates) cv_auc[c.target] = Math.max(cv_auc[c.target] ?? -Infinity, c.cv_auc);

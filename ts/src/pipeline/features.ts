@@ -14,6 +14,17 @@ import { type PcaSummary, pca, prune, type Pruning, selectColumns } from '../fea
 import { FeatureTable } from '../features/table.js';
 import { COLLAB_GRIDS, type Mode } from './kinds.js';
 import { deriveSeed } from './seeds.js';
+import type { FitProgressEvent } from './train.js';
+
+/** The model name of the collaborative search's fit counts (one counter over all its models, targets and folds). */
+export const COLLAB_PROGRESS_MODEL = 'collaborative';
+
+/** Who hears the feature step: its step messages and the collaborative search's fit counts. */
+export interface FeatureProgress {
+  onProgress?: (message: string) => void;
+  /** `{model: "collaborative", fits_done, fits_total}` after each collaborative fit (collab-search.ts counts them). */
+  onFitProgress?: (e: FitProgressEvent) => void;
+}
 
 export interface PreparedFeatures {
   /** Kept columns only. */
@@ -56,8 +67,17 @@ const withColumns = (t: FeatureTable, names: string[], cols: Float32Array) => {
  * `features`, `collab` and `selection`. With an engine that has `fitCollab`, the collaborative group joins
  * the catalogue before selection, its models' parameters searched over `mode`'s COLLAB_GRIDS (default full, as the bench's export).
  */
-export async function prepareFeatures(ds: Dataset, split: Split, seed: number, timings: Record<string, number> = {}, engine?: Engine, mode: Mode = 'full'): Promise<PreparedFeatures> {
+export async function prepareFeatures(
+  ds: Dataset,
+  split: Split,
+  seed: number,
+  timings: Record<string, number> = {},
+  engine?: Engine,
+  mode: Mode = 'full',
+  progress: FeatureProgress = {},
+): Promise<PreparedFeatures> {
   let t0 = performance.now();
+  progress.onProgress?.(`features: out-of-fold aggregates on ${split.train.length} training rows`);
   const built = buildFeatures(ds, split, { seed: deriveSeed(seed, 'feature-folds') });
   timings.features = (performance.now() - t0) / 1000;
   let { train, test, fitted } = built;
@@ -65,15 +85,20 @@ export async function prepareFeatures(ds: Dataset, split: Split, seed: number, t
   const fit = collabFitOf(engine);
   if (fit) {
     t0 = performance.now();
-    const c = await collabFeatures(ds, split, built.folds, { fit, specs: collabSpecs(seed), grid: COLLAB_GRIDS[mode] });
-    const specs = c.fitted.models.map((m) => m.spec);
+    const specs = collabSpecs(seed);
+    progress.onProgress?.(`collaborative: searching ${specs.map((s) => s.kind).join(', ')} over ${built.folds.length} folds of the training rows`);
+    const onFitProgress = progress.onFitProgress;
+    const onFit = onFitProgress && ((done: number, total: number) => onFitProgress({ model: COLLAB_PROGRESS_MODEL, fits_done: done, fits_total: total }));
+    const c = await collabFeatures(ds, split, built.folds, { fit, specs, grid: COLLAB_GRIDS[mode], onFit });
+    const chosen = c.fitted.models.map((m) => m.spec);
     train = withColumns(train, c.names, c.train);
     test = withColumns(test, c.names, c.test);
     fitted = { ...fitted, collab: { fitted: c.fitted, keep: c.names.map((_, j) => j) } };
-    collab = { choice: c.choice, specs, names: c.names, test: c.test };
+    collab = { choice: c.choice, specs: chosen, names: c.names, test: c.test };
     timings.collab = (performance.now() - t0) / 1000;
   }
   t0 = performance.now();
+  progress.onProgress?.(`features: selection over ${train.nFeatures} columns (constant and near-duplicate columns, PCA summary)`);
   const pruning = prune(train);
   const summary = pca(train);
   timings.selection = (performance.now() - t0) / 1000;

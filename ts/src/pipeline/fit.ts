@@ -12,7 +12,7 @@ import type { FeatureTable } from '../features/table.js';
 import type { Index } from '../features/aggregates.js';
 import { analyzeErrors } from '../report/analysis.js';
 import { writeInsights } from '../report/insights.js';
-import { type CollabBaseline, type CollabReport, REPORT_SCHEMA, type ModelSummary, type Ranked, type RunReport } from '../report/types.js';
+import { type CollabBaseline, type CollabReport, type EarlyStoppingSummary, REPORT_SCHEMA, type ModelSummary, type Ranked, type RunReport } from '../report/types.js';
 import { type SplitKind, splitDataset } from './split.js';
 import { type PreparedFeatures, prepareFeatures } from './features.js';
 import { COLLAB_PARTS, rankAuc } from '../features/collab.js';
@@ -20,7 +20,7 @@ import type { CollabSearch } from '../features/collab-search.js';
 import { FOLDS, type KindEntry, type Mode } from './kinds.js';
 import { deriveSeed } from './seeds.js';
 import { FittedPipeline } from './serving.js';
-import { type FitProgressEvent, type TrainedModel, trainAll } from './train.js';
+import { type FitProgressEvent, refitOptions, type TrainedModel, trainAll } from './train.js';
 
 export interface FitOptions {
   mode: Mode;
@@ -59,8 +59,18 @@ const topK = (names: string[], values: number[], k = 15): Ranked[] =>
 
 const cvAuc = (m: TrainedModel): number => m.grid.configs[m.grid.best_index]!.metrics.roc_auc?.mean ?? 0;
 
+/** What early stopping found for `m`'s best configuration (undefined when it does not early-stop). */
+function earlyStoppingSummary(m: TrainedModel): EarlyStoppingSummary | undefined {
+  const cfg = m.grid.configs[m.grid.best_index]!.early_stopping;
+  const search = m.grid.early_stopping;
+  if (!cfg || !search) return undefined;
+  const refit = m.model.info.fit.best_iteration;
+  return { validation_fraction: search.validation_fraction, best_iterations: cfg.best_iterations, mean_best_iteration: cfg.mean_best_iteration, refit_best_iteration: typeof refit === 'number' ? refit : null };
+}
+
 function summarize(m: TrainedModel, names: string[]): ModelSummary {
   const bestCfg = m.grid.configs[m.grid.best_index]!;
+  const early_stopping = earlyStoppingSummary(m);
   return {
     name: m.name,
     kind: m.entry.kind,
@@ -74,6 +84,7 @@ function summarize(m: TrainedModel, names: string[]): ModelSummary {
     calibration: m.evaluation.calibration,
     importance: topK(names, m.importance),
     permutation: topK(names, m.permutation),
+    ...(early_stopping ? { early_stopping } : {}),
   };
 }
 
@@ -106,7 +117,7 @@ async function withoutGroup(engine: Engine, m: TrainedModel, train: FeatureTable
   if (keep.length === train.nFeatures || keep.length === 0) return null;
   const [tr, te] = [selectColumns(train, keep), selectColumns(test, keep)];
   const steps = fitPreprocessing(m.entry.preprocessing, tr.x, tr.nRows);
-  const model = await engine.fit({ x: applyPreprocessing(steps, tr.x, tr.nRows), nRows: tr.nRows }, tr.y, { kind: m.entry.kind, params: m.grid.best_params } as ModelSpec);
+  const model = await engine.fit({ x: applyPreprocessing(steps, tr.x, tr.nRows), nRows: tr.nRows }, tr.y, { kind: m.entry.kind, params: m.grid.best_params } as ModelSpec, refitOptions(m.grid));
   const p = model.predict({ x: applyPreprocessing(steps, te.x, te.nRows), nRows: te.nRows });
   return { model: m.name, test_auc: engine.metrics(te.y, p).roc_auc, with_group: m.evaluation.metrics.roc_auc };
 }
@@ -118,7 +129,7 @@ export async function fitPipeline(ds: Dataset, o: FitOptions): Promise<FitResult
   const split = splitDataset(ds, o.split, o.testFraction, deriveSeed(o.seed, 'split'), FOLDS[o.mode]);
   timings.split = (performance.now() - t0) / 1000;
   log(`split: ${o.split}, ${split.train.length} train / ${split.test.length} test`);
-  const f = await prepareFeatures(ds, split, o.seed, timings, o.engine, o.mode);
+  const f = await prepareFeatures(ds, split, o.seed, timings, o.engine, o.mode, { onProgress: log, onFitProgress: o.onFitProgress });
   const { train, test } = f;
   for (const s of f.collab?.choice.search ?? []) log(collabChoiceLine(s));
   log(`features: ${train.nFeatures} of ${f.catalogue} kept`);
@@ -129,6 +140,7 @@ export async function fitPipeline(ds: Dataset, o: FitOptions): Promise<FitResult
   const collab = f.collab ? collabReport(ds, f.collab, test, trained) : null;
   if (collab) {
     const t2 = performance.now();
+    log(`${best.name}: refit without the collaborative columns on ${train.nRows} rows`);
     collab.without = await withoutGroup(o.engine, best, train, test, f.collab!.names);
     timings.without_collab = (performance.now() - t2) / 1000;
     if (collab.without) log(`${best.name} without the collaborative columns: test AUC ${collab.without.test_auc.toFixed(4)} (with: ${collab.without.with_group.toFixed(4)})`);

@@ -20,8 +20,8 @@ export const FOLDS: Record<Mode, number> = { full: 5, quick: 3, demo: 3 };
  * are the literature's defaults bracketed, never read off a test set: the engine's MF default λ 0.1
  * (ALS-WR's weighted λ, best near 0.065 in Zhou et al. 2008) x/÷ 3 and few vs the default 32 factors;
  * KNNBaseline's k 40 (Surprise's default) halved and doubled, shrinkage 100 (Surprise, Koren 2010) or 25. Fits per run
- * (folds x (2 targets x |MF| + |kNN|) + 2): full 5 x (2 x 6 + 6) + 2 = 92, quick 3 x (2 x 2 + 2) + 2 = 20,
- * demo 3 x (2 + 1) + 2 = 11 (engine defaults, target only).
+ * (the 5 feature folds x (2 targets x |MF| + |kNN|) + 2, collabFitCount): full 5 x (2 x 6 + 6) + 2 = 92,
+ * quick 5 x (2 x 2 + 2) + 2 = 32, demo 5 x (2 + 1) + 2 = 17 (engine defaults, target only).
  */
 export const COLLAB_GRIDS: Record<Mode, CollabGrid> = {
   full: { mf: { factors: [8, 32], l2_factors: [0.03, 0.1, 0.3] }, item_knn: { k: [20, 40, 80], shrinkage: [25, 100] } },

@@ -1,5 +1,5 @@
 /** Grid search + k-fold CV for every kind of the kind table on the training table, refit, then held-out evaluation. */
-import type { Engine, GridProgress, GridReport, Model, ModelSpec } from '../engine/types.js';
+import type { Engine, FitOptions, GridProgress, GridReport, Model, ModelSpec } from '../engine/types.js';
 import type { FeatureTable } from '../features/table.js';
 import { type Evaluation, evaluate } from './evaluate.js';
 import { FOLDS, gridSize, gridSpec, type KindEntry, KINDS, type Mode } from './kinds.js';
@@ -53,6 +53,16 @@ const normalize = (v: Float64Array): number[] => {
   return Array.from(v, (x) => (s > 0 ? x / s : 0));
 };
 
+/**
+ * Fit options that refit the search's best configuration the way the search did: when it early-stops, with
+ * the search's validation cut (fraction and seed of the report) of the rows it is refit on; otherwise none.
+ */
+export function refitOptions(report: GridReport): FitOptions | undefined {
+  const es = report.early_stopping;
+  if (!es || !report.configs[report.best_index]?.early_stopping) return undefined;
+  return { validation: { fraction: es.validation_fraction, seed: es.validation_seed } };
+}
+
 export async function trainAll(engine: Engine, train: FeatureTable, test: FeatureTable, opts: TrainOptions): Promise<TrainedModel[]> {
   const out: TrainedModel[] = [];
   const folds = FOLDS[opts.mode];
@@ -72,9 +82,10 @@ export async function trainAll(engine: Engine, train: FeatureTable, test: Featur
     let best = bestOnSearch;
     if (search !== train) {
       opts.onProgress?.(`${entry.name}: refit of the best configuration on all ${train.nRows} rows`);
-      best = await engine.fit(matrix(train), train.y, { kind: entry.kind, params: report.best_params } as ModelSpec);
+      best = await engine.fit(matrix(train), train.y, { kind: entry.kind, params: report.best_params } as ModelSpec, refitOptions(report));
     }
     const searchSeconds = (performance.now() - t0) / 1000;
+    opts.onProgress?.(`${entry.name}: test evaluation on ${test.nRows} rows, permutation importance on ${perm.nRows}`);
     const testP = best.predict(matrix(test));
     const evaluation = evaluate(engine, test.y, testP);
     const importance = normalize(best.featureImportance(entry.importance.kind));

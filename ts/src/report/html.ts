@@ -1,7 +1,7 @@
 /** report.html: one self-contained page (inline CSS + SVG, no scripts) rendered from report.json. */
 import { kindEntry } from '../pipeline/kinds.js';
 import { barChart, confusionChart, esc, lineChart, type Series } from './svg.js';
-import type { RunReport } from './types.js';
+import type { ModelSummary, RunReport } from './types.js';
 
 const f = (v: number | undefined, d = 4) => (v === undefined || Number.isNaN(v) ? '-' : v.toFixed(d));
 
@@ -52,9 +52,16 @@ function charts(r: RunReport): string {
   return `<div class="row">${lineChart('ROC curves', 'false positive rate', 'true positive rate', roc)}${lineChart('Precision-recall', 'recall', 'precision', pr)}${lineChart('Calibration', 'predicted P(like)', 'observed like rate', cal)}</div>`;
 }
 
+/** The best configuration's early stopping, when it has one: best round per fold, their mean, the kept model's. */
+export function earlyStoppingText(es: ModelSummary['early_stopping']): string {
+  if (!es) return '';
+  const refit = es.refit_best_iteration === null ? '' : `; refit on all training rows: ${es.refit_best_iteration}`;
+  return `<p class="es">early stopping on ${f(es.validation_fraction * 100, 0)}% of each fit's training rows: best iteration per fold ${es.best_iterations.join(', ')} (mean ${f(es.mean_best_iteration, 1)})${refit}</p>`;
+}
+
 function modelSections(r: RunReport): string {
   return r.models
-    .map((m) => `<h3>${esc(m.name)}${m.name === r.best_model ? ' (best)' : ''}</h3><p>best parameters: <code>${esc(JSON.stringify(m.best_params))}</code></p>` +
+    .map((m) => `<h3>${esc(m.name)}${m.name === r.best_model ? ' (best)' : ''}</h3><p>best parameters: <code>${esc(JSON.stringify(m.best_params))}</code></p>${earlyStoppingText(m.early_stopping)}` +
       `<div class="row">${confusionChart('confusion at threshold 0.5', m.test.confusion)}` +
       `${barChart(`${m.name}: ${kindEntry(m.kind).importance.label} importance (top 15)`, m.importance)}` +
       `${barChart(`${m.name}: permutation importance (test AUC drop)`, m.permutation)}</div>`)

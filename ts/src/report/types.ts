@@ -26,6 +26,19 @@ export interface ModelSummary {
   calibration: Evaluation['calibration'];
   importance: Ranked[];
   permutation: Ranked[];
+  /** Present when the best configuration early-stops (only a grid that asks for it): see earlyStoppingSummary. */
+  early_stopping?: EarlyStoppingSummary;
+}
+
+/** Early stopping of a model's best configuration: per CV fold and for the model kept. */
+export interface EarlyStoppingSummary {
+  /** Share of each fit's training rows held out (stratified, seeded) to stop on. */
+  validation_fraction: number;
+  /** Per fold, the last kept boosting round (0-based). */
+  best_iterations: number[];
+  mean_best_iteration: number;
+  /** The last kept round of the model refit on all training rows. */
+  refit_best_iteration: number | null;
 }
 
 /** A collaborative model alone, scored on the test rows (the "collaborative filtering baseline" rows). */
