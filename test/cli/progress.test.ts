@@ -29,6 +29,10 @@ describe('moviepref run progress', () => {
     assert.ok(r.stderr.indexOf('collaborative: ') < r.stderr.indexOf('logistic_regression: '), 'the collaborative step comes before the grid searches');
     assert.match(r.stderr, /^\[\d+\.\ds\] features: /m, 'steps stay one line each');
     assert.match(r.stderr, /^\[\d+\.\ds\] \w+: refit without the collaborative columns on \d+ rows$/m, 'the without-collaborative refit is announced');
+    // steps that take seconds at scale are announced before they start, not only after
+    const at = (text: string) => r.stderr.indexOf(text);
+    assert.ok(at('data: generating ') >= 0 && at('data: generating ') < at(' interactions (synthetic)'), r.stderr);
+    assert.ok(at('artifacts: writing ') >= 0 && at('artifacts: writing ') < at('artifacts written to'), r.stderr);
     for (const model of MODELS) assert.match(r.stderr, new RegExp(`^\\[\\d+\\.\\ds\\] ${model}: test evaluation on \\d+ rows, permutation importance on \\d+$`, 'm'));
   });
 

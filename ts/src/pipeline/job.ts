@@ -48,6 +48,10 @@ export async function runPipeline(o: RunOptions): Promise<RunResult> {
   const inputs = 'dir' in o.source ? [o.source.dir] : [];
   checkArtifactsTarget(o.out, { inputs });
   const t0 = performance.now();
+  // Generating or reading the data takes seconds at scale (1M synthetic interactions ~2 s, 3M ~8 s): announced first.
+  const src = o.source;
+  if (src.kind === 'synthetic') log(`data: generating ${src.interactions} synthetic interactions (${src.users} users, ${src.movies} movies)`);
+  else if (src.kind !== 'memory') log(`data: reading ${src.kind} from ${src.dir}`);
   const ds = await loadDataset(o.source);
   const data = (performance.now() - t0) / 1000;
   log(`data: ${ds.users.n} users, ${ds.movies.n} movies, ${ds.interactions.n} interactions (${ds.source})`);
@@ -55,6 +59,7 @@ export async function runPipeline(o: RunOptions): Promise<RunResult> {
   const { report } = pipeline.training;
   report.timings.total = (performance.now() - t0) / 1000;
   const t1 = performance.now();
+  log(`artifacts: writing models, fitted features and reports to ${o.out}`);
   const manifest = savePipeline(pipeline, {
     dir: o.out,
     inputs,
