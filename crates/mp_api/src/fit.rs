@@ -37,7 +37,8 @@ pub struct FitProgress {
     pub metrics: BTreeMap<String, f64>,
 }
 
-/// Grid search progress: fits done out of configurations x folds + the refit of the best.
+/// Grid search progress: fits done out of configurations x folds (summed over the iterations of a halving
+/// search) + the refit of the best.
 #[derive(Debug, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct GridProgress {

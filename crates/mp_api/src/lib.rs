@@ -19,8 +19,8 @@ pub use permutation::{permutation_importance_json, PermutationImportance, Permut
 pub use mp_core::{Error, ErrorCode, Result};
 pub use fit::{fit_with, FitOptions, FitProgress, GridProgress, JsonProgress, ValidationSet, ValidationSplit};
 pub use select::{
-    expand_grid, grid_search, grid_search_json, grid_search_observed, ConfigEntry, EarlyStopping, GridOptions, GridReport, GridSpec, Scoring, SearchEarlyStopping,
-    DEFAULT_VALIDATION_FRACTION,
+    expand_grid, grid_search, grid_search_json, grid_search_observed, ConfigEntry, EarlyStopping, GridOptions, GridReport, GridSpec, HalvingIteration, LastEvaluated,
+    Scoring, Search, SearchEarlyStopping, SearchReport, DEFAULT_VALIDATION_FRACTION,
 };
 pub use spec::ModelSpec;
 

@@ -1,13 +1,16 @@
 //! Cross-validation and grid search through the facade: any model kind, stratified folds, refit of the best.
 //! Configurations that one fit can score share it, and each fold is binned once (share.rs): the report is
 //! byte-identical to fitting every configuration on every fold from scratch. Configurations with early
-//! stopping cut their validation set from each fit's own training rows (early_stop.rs).
+//! stopping cut their validation set from each fit's own training rows (early_stop.rs). `search: "halving"`
+//! runs successive halving instead of the exhaustive grid (halving.rs), sharing the same way within each iteration.
 use crate::fit::GridProgress;
 use crate::model::Model;
 use crate::spec::ModelSpec;
 mod early_stop;
+mod halving;
 mod share;
 pub use early_stop::{EarlyStopping, SearchEarlyStopping, DEFAULT_VALIDATION_FRACTION};
+pub use halving::{HalvingIteration, LastEvaluated};
 
 use mp_core::{BinaryLabels, ColMajor, Error, ErrorCode, Result};
 use mp_select::{evaluate_groups, stratified_kfold, ConfigReport, Fold};
@@ -64,10 +67,22 @@ pub struct GridReport {
     pub best_index: usize,
     #[cfg_attr(feature = "ts", ts(type = "Record<string, unknown>"))]
     pub best_params: serde_json::Value,
+    /// Which search ran and the fits it made.
+    pub search: SearchReport,
     /// Present when a configuration early-stops: the validation cut and the refit's best iteration.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "ts", ts(optional))]
     pub early_stopping: Option<SearchEarlyStopping>,
+}
+
+/// The search that produced a report. `fits` counts as progress does: configurations x folds per
+/// evaluation + 1 (the refit); `trainings` counts the models actually trained (a shared fit once).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum SearchReport {
+    Grid { fits: usize, trainings: usize },
+    Halving { factor: usize, min_resources: usize, fits: usize, trainings: usize, iterations: Vec<HalvingIteration> },
 }
 
 #[derive(Debug, Serialize)]
@@ -81,6 +96,10 @@ pub struct ConfigEntry {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "ts", ts(optional))]
     pub early_stopping: Option<EarlyStopping>,
+    /// Halving only: where the configuration was last evaluated (its scores are from there).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub last_evaluated: Option<LastEvaluated>,
 }
 
 /// Most configurations one grid may expand to.
@@ -130,6 +149,7 @@ pub fn expand_grid(grid_json: &str) -> Result<Vec<ModelSpec>> {
 }
 
 /// `{"seed": 42, "folds": 5, "scoring": "roc_auc"}`: the seed is required (splits are never random by default).
+/// `{"search": "halving", "factor": 3, "min_resources": 1000}` runs successive halving instead of the grid.
 #[derive(Debug, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
@@ -146,6 +166,28 @@ pub struct GridOptions {
     /// configurations with early stopping, in (0, 1) (default 0.1); refused when none early-stops.
     #[cfg_attr(feature = "ts", ts(optional))]
     pub validation_fraction: Option<f64>,
+    /// "grid" (default): every configuration on every fold; "halving": successive halving (scikit-learn's
+    /// HalvingGridSearchCV): each iteration scores the remaining configurations with more rows per
+    /// training fold and keeps the best 1/factor, until the last comparison on (nearly) all rows.
+    #[cfg_attr(feature = "ts", ts(optional, type = "\"grid\" | \"halving\""))]
+    pub search: Option<String>,
+    /// Halving: the rows multiply and the candidates divide by this integer >= 2 per iteration (default 3).
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub factor: Option<f64>,
+    /// Halving: what grows per iteration; only "rows" (scikit-learn's n_samples, the default).
+    #[cfg_attr(feature = "ts", ts(optional, type = "\"rows\""))]
+    pub resource: Option<String>,
+    /// Halving: rows of the first iteration (default scikit-learn's 'exhaust': the largest start whose
+    /// needed iterations still fit in the rows), in [folds x 4 and both classes in every subsampled fold, rows].
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub min_resources: Option<f64>,
+}
+
+/// The search strategy of [`GridOptions`], checked.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Search {
+    Grid,
+    Halving { factor: usize, min_resources: Option<usize> },
 }
 
 impl GridOptions {
@@ -158,7 +200,36 @@ impl GridOptions {
     pub fn scoring(&self) -> Scoring {
         self.scoring.unwrap_or(Scoring::RocAuc)
     }
+    /// The search asked for; halving options with the grid search, or bad values, are INVALID_PARAM.
+    pub fn search(&self) -> Result<Search> {
+        let whole = |name: &str, v: f64, min: f64, range: &str| {
+            if v.fract() == 0.0 && v >= min && v <= 1e15 {
+                Ok(v as usize)
+            } else {
+                Err(Error::invalid_param(name, format!("must be an integer {range}, got {v}")))
+            }
+        };
+        match self.search.as_deref().unwrap_or("grid") {
+            "grid" => {
+                let stray = [("factor", self.factor.is_some()), ("resource", self.resource.is_some()), ("min_resources", self.min_resources.is_some())];
+                match stray.iter().find(|(_, set)| *set) {
+                    Some((name, _)) => Err(Error::invalid_param(name, "applies to search \"halving\" only")),
+                    None => Ok(Search::Grid),
+                }
+            }
+            "halving" => {
+                if let Some(r) = self.resource.as_deref().filter(|r| *r != "rows") {
+                    return Err(Error::invalid_param("resource", format!("must be \"rows\", got {r:?}")));
+                }
+                let factor = whole("factor", self.factor.unwrap_or(3.0), 2.0, ">= 2")?;
+                let min_resources = self.min_resources.map(|m| whole("min_resources", m, 1.0, ">= 1")).transpose()?;
+                Ok(Search::Halving { factor, min_resources })
+            }
+            other => Err(Error::invalid_param("search", format!("must be \"grid\" or \"halving\", got {other:?}"))),
+        }
+    }
 }
+
 
 /// Grid search (or plain cross-validation: a grid without `grid`) with stratified k-fold CV.
 /// Returns the report as JSON and the best configuration refit on all rows.
@@ -167,7 +238,8 @@ pub fn grid_search_json(x: &[f32], n_rows: usize, y: &[f32], grid_json: &str, op
 }
 
 /// [`grid_search_json`] reporting each finished fit to `progress`, in order: `fits_done` goes 1, 2, ...
-/// up to `fits_total` = configurations x folds + 1 (the refit of the best), from whichever thread fitted.
+/// up to `fits_total` = configurations x folds (per iteration, for halving) + 1 (the refit of the best),
+/// from whichever thread fitted.
 pub fn grid_search_observed(
     x: &[f32],
     n_rows: usize,
@@ -177,13 +249,13 @@ pub fn grid_search_observed(
     progress: &(dyn Fn(GridProgress) + Sync),
 ) -> Result<(String, Model)> {
     let o = GridOptions::from_json(options_json)?;
-    let (report, best) = grid_search_with(x, n_rows, y, grid_json, o.folds(), o.seed, o.scoring(), o.validation_fraction, progress)?;
+    let (report, best) = grid_search_with(x, n_rows, y, grid_json, o.folds(), o.seed, o.scoring(), o.validation_fraction, o.search()?, progress)?;
     Ok((serde_json::to_string(&report).map_err(|e| Error::internal(e.to_string()))?, best))
 }
 
 /// Grid search with stratified `folds`-fold CV; returns the report and the best configuration refit on all rows.
 pub fn grid_search(x: &[f32], n_rows: usize, y: &[f32], grid_json: &str, folds: usize, seed: u64, scoring: Scoring) -> Result<(GridReport, Model)> {
-    grid_search_with(x, n_rows, y, grid_json, folds, seed, scoring, None, &|_| {})
+    grid_search_with(x, n_rows, y, grid_json, folds, seed, scoring, None, Search::Grid, &|_| {})
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -196,6 +268,7 @@ fn grid_search_with(
     seed: u64,
     scoring: Scoring,
     validation_fraction: Option<f64>,
+    search: Search,
     progress: &(dyn Fn(GridProgress) + Sync),
 ) -> Result<(GridReport, Model)> {
     let specs = expand_grid(grid_json)?;
@@ -204,8 +277,25 @@ fn grid_search_with(
     let labels = BinaryLabels::with_both_classes(y, n_rows)?;
     let split = stratified_kfold(&labels, folds, seed)?;
     let greater = scoring != Scoring::LogLoss;
-    // A shared fit counts as the configurations it scores, so the total stays configurations x folds + 1.
-    let fits_total = specs.len() * split.len() + 1;
+    // Halving: its schedule (and so the fit count) is known before the first fit.
+    let halving = match search {
+        Search::Grid => None,
+        Search::Halving { factor, min_resources } => {
+            let samplers: Vec<halving::FoldSampler> = split.iter().enumerate().map(|(i, f)| halving::FoldSampler::new(f, &labels, seed, i)).collect();
+            let floor = halving::floor(&samplers, n_rows);
+            let min = match min_resources {
+                Some(m) => halving::check_min_resources(m, floor, n_rows)?,
+                None => halving::exhaust(specs.len(), factor, n_rows, floor),
+            };
+            Some((factor, min, halving::schedule(specs.len(), factor, n_rows, min), samplers))
+        }
+    };
+    // A shared fit counts as the configurations it scores, so the total is configurations x folds per
+    // evaluation + 1 (the refit).
+    let fits_total = match &halving {
+        None => specs.len() * split.len(),
+        Some((_, _, plan, _)) => plan.iter().map(|&(_, c)| c * split.len()).sum(),
+    } + 1;
     let done = Mutex::new(0usize);
     // Counted and reported under one lock, so reports arrive in order whatever thread finished.
     let tick = || {
@@ -213,17 +303,35 @@ fn grid_search_with(
         *d += 1;
         progress(GridProgress { fits_done: *d, fits_total });
     };
-    let groups = share::plan(&specs);
-    let members: Vec<Vec<usize>> = groups.iter().map(|g| g.members.clone()).collect();
-    let prepare = |fold: &Fold| share::prepare(&xm, y, fold, &specs, &groups);
-    let mut reports = evaluate_groups(specs.len(), &members, &split, scoring.name(), greater, prepare, |g, _, data| {
-        let fitted = &specs[groups[g].fit];
-        let scores = if fitted.0.early_stops() { holdout.score(data, fitted) } else { share::score_group(data, &specs, &groups[g]) };
-        groups[g].members.iter().for_each(|_| tick());
-        scores
-    })?;
+    // Scores `candidates` (ascending grid indices) on `folds`, sharing fits among them: their reports in
+    // that order, ranked among themselves, and the models trained.
+    let evaluate = |candidates: &[usize], folds: &[Fold]| -> Result<(Vec<ConfigReport>, usize)> {
+        let specs: Vec<ModelSpec> = candidates.iter().map(|&c| specs[c].clone()).collect();
+        let groups = share::plan(&specs);
+        let members: Vec<Vec<usize>> = groups.iter().map(|g| g.members.clone()).collect();
+        let prepare = |fold: &Fold| share::prepare(&xm, y, fold, &specs, &groups);
+        let reports = evaluate_groups(specs.len(), &members, folds, scoring.name(), greater, prepare, |g, _, data| {
+            let fitted = &specs[groups[g].fit];
+            let scores = if fitted.0.early_stops() { holdout.score(data, fitted) } else { share::score_group(data, &specs, &groups[g]) };
+            groups[g].members.iter().for_each(|_| tick());
+            scores
+        })?;
+        Ok((reports, groups.len() * folds.len()))
+    };
+    let (mut reports, last, search) = match halving {
+        None => {
+            let (reports, trainings) = evaluate(&(0..specs.len()).collect::<Vec<_>>(), &split)?;
+            (reports, None, SearchReport::Grid { fits: fits_total, trainings: trainings + 1 })
+        }
+        Some((factor, min_resources, plan, samplers)) => {
+            let out = halving::run(specs.len(), &plan, &samplers, n_rows, factor, evaluate)?;
+            let trainings = out.iterations.iter().map(|i| i.trainings).sum::<usize>() + 1;
+            let search = SearchReport::Halving { factor, min_resources, fits: fits_total, trainings, iterations: out.iterations };
+            (out.reports, Some(out.last), search)
+        }
+    };
     let stops = early_stop::take_best_iterations(&mut reports);
-    let (mut report, best_index) = build_report(&specs, reports, scoring, folds, seed)?;
+    let (mut report, best_index) = build_report(&specs, reports, last, search, scoring, folds, seed)?;
     let best = if specs[best_index].0.early_stops() { holdout.fit(xm, y, &specs[best_index])? } else { Model::fit(xm, y, &specs[best_index])? };
     if stops.iter().any(Option::is_some) {
         report.configs.iter_mut().zip(stops).for_each(|(c, s)| c.early_stopping = s);
@@ -233,12 +341,26 @@ fn grid_search_with(
     Ok((report, best))
 }
 
-/// The report of `specs` scored as `reports`, and the index of the best configuration.
-fn build_report(specs: &[ModelSpec], reports: Vec<ConfigReport>, scoring: Scoring, folds: usize, seed: u64) -> Result<(GridReport, usize)> {
+/// The report of `specs` scored as `reports` (and, for halving, where each was last evaluated), and the
+/// index of the best configuration (rank 1).
+fn build_report(
+    specs: &[ModelSpec],
+    reports: Vec<ConfigReport>,
+    last: Option<Vec<LastEvaluated>>,
+    search: SearchReport,
+    scoring: Scoring,
+    folds: usize,
+    seed: u64,
+) -> Result<(GridReport, usize)> {
     let best_index = reports.iter().find(|r| r.rank == 1).map(|r| r.index).ok_or_else(|| Error::internal("no rank-1 configuration"))?;
-    let configs = specs.iter().zip(reports).map(|(s, report)| ConfigEntry { params: s.params_json(), report, early_stopping: None }).collect();
+    let mut last = last.map(Vec::into_iter);
+    let configs = specs
+        .iter()
+        .zip(reports)
+        .map(|(s, report)| ConfigEntry { params: s.params_json(), report, early_stopping: None, last_evaluated: last.as_mut().and_then(Iterator::next) })
+        .collect();
     let best_params = specs[best_index].params_json();
-    Ok((GridReport { scoring, folds, seed, configs, best_index, best_params, early_stopping: None }, best_index))
+    Ok((GridReport { scoring, folds, seed, configs, best_index, best_params, search, early_stopping: None }, best_index))
 }
 
 #[cfg(test)]

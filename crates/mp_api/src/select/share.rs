@@ -117,7 +117,7 @@ pub(super) fn fold_scores(y_test: &[f32], p: &[f32]) -> Result<FoldScores> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{build_report, expand_grid, grid_search, grid_search_observed, Scoring};
+    use super::super::{build_report, expand_grid, grid_search, grid_search_observed, Scoring, SearchReport};
     use super::*;
     use crate::model::Model;
     use mp_core::{BinaryLabels, Rng};
@@ -147,7 +147,9 @@ mod tests {
             fold_scores(&fold.test.iter().map(|&i| y[i as usize]).collect::<Vec<_>>(), &p)
         })
         .unwrap();
-        serde_json::to_string(&build_report(&specs, reports, Scoring::RocAuc, folds, seed).unwrap().0).unwrap()
+        // the same search record: every configuration x fold + the refit; the trainings the shared search makes
+        let search = SearchReport::Grid { fits: specs.len() * folds + 1, trainings: plan(&specs).len() * folds + 1 };
+        serde_json::to_string(&build_report(&specs, reports, None, search, Scoring::RocAuc, folds, seed).unwrap().0).unwrap()
     }
 
     fn members(grid: &str) -> Vec<Vec<usize>> {

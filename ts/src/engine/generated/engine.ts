@@ -320,6 +320,7 @@ export type GridSpec = { kind: ModelKind, params?: Record<string, unknown>, grid
 
 /**
  * `{"seed": 42, "folds": 5, "scoring": "roc_auc"}`: the seed is required (splits are never random by default).
+ * `{"search": "halving", "factor": 3, "min_resources": 1000}` runs successive halving instead of the grid.
  */
 export type GridOptions = { 
 /**
@@ -338,7 +339,26 @@ scoring?: Scoring,
  * Share of each fit's training rows held out (stratified, seeded) as the validation set of
  * configurations with early stopping, in (0, 1) (default 0.1); refused when none early-stops.
  */
-validation_fraction?: number, };
+validation_fraction?: number, 
+/**
+ * "grid" (default): every configuration on every fold; "halving": successive halving (scikit-learn's
+ * HalvingGridSearchCV): each iteration scores the remaining configurations with more rows per
+ * training fold and keeps the best 1/factor, until the last comparison on (nearly) all rows.
+ */
+search?: "grid" | "halving", 
+/**
+ * Halving: the rows multiply and the candidates divide by this integer >= 2 per iteration (default 3).
+ */
+factor?: number, 
+/**
+ * Halving: what grows per iteration; only "rows" (scikit-learn's n_samples, the default).
+ */
+resource?: "rows", 
+/**
+ * Halving: rows of the first iteration (default scikit-learn's 'exhaust': the largest start whose
+ * needed iterations still fit in the rows), in [folds x 4 and both classes in every subsampled fold, rows].
+ */
+min_resources?: number, };
 
 export type MetricSummary = { mean: number, std: number, folds: Array<number>, };
 
@@ -351,11 +371,28 @@ export type EarlyStopping = {
  */
 best_iterations: Array<number>, mean_best_iteration: number, };
 
+/**
+ * Where a configuration was last evaluated in a halving search; its scores in the report are from there.
+ */
+export type LastEvaluated = { 
+/**
+ * 0-based iteration.
+ */
+iteration: number, n_resources: number, 
+/**
+ * Dropped before the last iteration (its scores come from fewer rows than the finalists').
+ */
+eliminated: boolean, };
+
 export type ConfigEntry = { params: Record<string, unknown>, 
 /**
  * Present when the configuration early-stops: its best iteration per fold and their mean.
  */
 early_stopping?: EarlyStopping, 
+/**
+ * Halving only: where the configuration was last evaluated (its scores are from there).
+ */
+last_evaluated?: LastEvaluated, 
 /**
  * Index of the configuration in the grid.
  */
@@ -386,11 +423,42 @@ validation_seed: number,
  */
 refit_best_iteration?: number, };
 
+/**
+ * One iteration of a halving search as the report shows it.
+ */
+export type HalvingIteration = { 
+/**
+ * Rows of the whole set this iteration stands for (each training fold gets its share of them).
+ */
+n_resources: number, 
+/**
+ * Grid indices of the candidates evaluated, ascending.
+ */
+candidates: Array<number>, 
+/**
+ * Configurations x folds of this iteration (as progress counts them).
+ */
+fits: number, 
+/**
+ * Models actually trained (configurations sharing a fit count once per fold).
+ */
+trainings: number, };
+
+/**
+ * The search that produced a report. `fits` counts as progress does: configurations x folds per
+ * evaluation + 1 (the refit); `trainings` counts the models actually trained (a shared fit once).
+ */
+export type SearchReport = { "kind": "grid", fits: number, trainings: number, } | { "kind": "halving", factor: number, min_resources: number, fits: number, trainings: number, iterations: Array<HalvingIteration>, };
+
 export type GridReport = { scoring: Scoring, folds: number, seed: number, 
 /**
  * One entry per configuration, in grid order: its full params and mean/std/per-fold of every metric.
  */
 configs: Array<ConfigEntry>, best_index: number, best_params: Record<string, unknown>, 
+/**
+ * Which search ran and the fits it made.
+ */
+search: SearchReport, 
 /**
  * Present when a configuration early-stops: the validation cut and the refit's best iteration.
  */
@@ -425,6 +493,7 @@ export type FitProgress = { iteration: number,
 metrics: { [key in string]: number }, };
 
 /**
- * Grid search progress: fits done out of configurations x folds + the refit of the best.
+ * Grid search progress: fits done out of configurations x folds (summed over the iterations of a halving
+ * search) + the refit of the best.
  */
 export type GridProgress = { fits_done: number, fits_total: number, };
