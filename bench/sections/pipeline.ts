@@ -1,7 +1,8 @@
 /**
  * Whole-pipeline section: `moviepref run --mode full` against the Python reference of the seed pipeline
  * (bench/reference/pipeline.py: pandas + scikit-learn GridSearchCV 5-fold + XGBoost), both reading the
- * SAME generated CSVs, each timed wall-clock as a whole process with its peak RSS (GNU time).
+ * SAME generated CSVs, each timed wall-clock as a whole process with its peak RSS (GNU time). Ours runs
+ * twice: the default exhaustive grid and `--search halving` (successive halving), each with its best CV AUCs.
  */
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { type Failed, failed, must, PY, pythonPeers, ROOT, runJson } from '../lib.js';
@@ -12,6 +13,8 @@ export interface PipelineRun {
   peak_rss_mb: number | null;
   /** Test ROC-AUC per model (the names each side uses). */
   test_auc: Record<string, number>;
+  /** Ours: the best configuration's mean CV ROC-AUC per model. */
+  cv_auc?: Record<string, number>;
   /** The process's own phase timings. */
   seconds: Record<string, number>;
   rows: { train: number; test: number } | null;
@@ -21,6 +24,8 @@ export interface PipelineSection {
   data: string;
   threads: number;
   ours: PipelineRun | Failed;
+  /** Ours with `--search halving`. */
+  halving?: PipelineRun | Failed;
   python: PipelineRun | Failed;
 }
 
@@ -40,20 +45,24 @@ function timed(cmd: string, args: string[]): { wall: number; rss: number | null;
 export function pipelineSection(threads: number): PipelineSection {
   const data = 'bench/data/pipeline-full-s42';
   if (!existsSync(`${ROOT}${data}/ratings.csv`)) must(process.execPath, ['ts/dist/cli/main.js', 'generate', '--mode', 'full', '--seed', '42', '--out', data]);
-  for (const d of ['bench/data/pipeline-ours', 'bench/data/pipeline-python']) rmSync(`${ROOT}${d}`, { recursive: true, force: true });
+  for (const d of ['bench/data/pipeline-ours', 'bench/data/pipeline-halving', 'bench/data/pipeline-python']) rmSync(`${ROOT}${d}`, { recursive: true, force: true });
 
-  const o = timed(process.execPath, ['ts/dist/cli/main.js', 'run', '--mode', 'full', '--source', 'csv', '--data', data, '--seed', '42', '--out', 'bench/data/pipeline-ours', '--json']);
-  const ours: PipelineRun | Failed =
-    'error' in o
-      ? o
-      : {
-          contender: 'moviepref run --mode full',
-          wall_seconds: o.wall,
-          peak_rss_mb: o.rss,
-          test_auc: Object.fromEntries((o.json.models as { name: string; test_auc: number }[]).map((m) => [m.name, m.test_auc])),
-          seconds: o.json.timings as Record<string, number>,
-          rows: null,
-        };
+  const runOurs = (search: 'grid' | 'halving', out: string): PipelineRun | Failed => {
+    const o = timed(process.execPath, ['ts/dist/cli/main.js', 'run', '--mode', 'full', '--source', 'csv', '--data', data, '--seed', '42', '--search', search, '--out', out, '--json']);
+    if ('error' in o) return o;
+    const models = o.json.models as { name: string; test_auc: number; cv_auc: number }[];
+    return {
+      contender: `moviepref run --mode full${search === 'grid' ? '' : ' --search halving'}`,
+      wall_seconds: o.wall,
+      peak_rss_mb: o.rss,
+      test_auc: Object.fromEntries(models.map((m) => [m.name, m.test_auc])),
+      cv_auc: Object.fromEntries(models.map((m) => [m.name, m.cv_auc])),
+      seconds: o.json.timings as Record<string, number>,
+      rows: null,
+    };
+  };
+  const ours = runOurs('grid', 'bench/data/pipeline-ours');
+  const halving = runOurs('halving', 'bench/data/pipeline-halving');
 
   const noPython = pythonPeers();
   let python: PipelineRun | Failed = { error: noPython ?? '', skipped: true };
@@ -71,5 +80,5 @@ export function pipelineSection(threads: number): PipelineSection {
             rows: p.json.rows as { train: number; test: number },
           };
   }
-  return { data, threads, ours, python };
+  return { data, threads, ours, halving, python };
 }

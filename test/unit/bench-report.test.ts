@@ -59,6 +59,17 @@ describe('bench report', () => {
     assert.match(text, /ml-logistic-regression .*FAILED: node exited 1: boom/);
   });
 
+  it('judges the whole pipeline, and with --search halving its speed and best CV AUC against the grid', () => {
+    const run = (contender: string, wall: number, cv: number) => ({ contender, wall_seconds: wall, peak_rss_mb: 400, test_auc: { lr: 0.79 }, cv_auc: { lr: cv - 0.01, gbt: cv }, seconds: {}, rows: null });
+    const python = { ...run('Python reference', 200, 0.7), cv_auc: undefined };
+    const at = (halving: ReturnType<typeof run>) => goals({ ...runWith([]), pipeline: { data: 'd', threads: 2, ours: run('moviepref run --mode full', 100, 0.79), halving, python } });
+    const met = at(run('moviepref run --mode full --search halving', 19, 0.7885));
+    assert.ok(met.includes('whole pipeline: 2.0x faster than the Python reference (200 s vs 100 s), goal >= 10x: MISSED'), met.join('\n'));
+    assert.ok(met.includes("whole pipeline --search halving: 10.5x faster than the Python reference (19 s), best CV AUC -0.0015 vs the grid's; goal >= 10x within 0.002: met"), met.join('\n'));
+    assert.match(at(run('h', 19, 0.7875)).join('\n'), /halving: 10\.5x .* -0\.0025 .*: MISSED/, 'too far below the grid');
+    assert.match(at(run('h', 25, 0.79)).join('\n'), /halving: 8\.0x .* \+0\.0000 .*: MISSED/, 'not fast enough');
+  });
+
   it('rewrites only the marked README section, and refuses a README without markers', () => {
     const dir = mkdtempSync(join(tmpdir(), 'mp-bench-'));
     const readme = join(dir, 'README.md');
