@@ -152,10 +152,11 @@ impl FoldSampler {
 
     /// (negatives, positives) of the training rows an iteration with `r` of `n` rows fits on.
     fn counts(&self, r: usize, n: usize) -> (usize, usize) {
-        let train = self.neg.len() + self.pos.len();
-        let take = (r as u128 * train as u128 / n as u128) as usize;
-        let pos = ((2 * take * self.pos.len() + train) / (2 * train)).min(self.pos.len());
-        ((take - pos).min(self.neg.len()), pos)
+        // In u64: products of row counts overflow a 32-bit usize (wasm32).
+        let (train, pos_rows) = ((self.neg.len() + self.pos.len()) as u64, self.pos.len() as u64);
+        let take = r as u64 * train / n as u64;
+        let pos = ((2 * take * pos_rows + train) / (2 * train)).min(pos_rows);
+        (((take - pos) as usize).min(self.neg.len()), pos as usize)
     }
 
     fn both_classes(&self, r: usize, n: usize) -> bool {
