@@ -22,6 +22,42 @@ describe('moviepref pipeline commands', () => {
     for (const m of doc.models) assert.ok(m.test_auc > 0.6 && m.test_auc <= doc.bayes_auc + 0.02, `${m.name} ${m.test_auc} vs Bayes ${doc.bayes_auc}`);
     for (const f of ['manifest.json', 'report.html', 'report.json']) assert.ok(existsSync(join(quick, f)), f);
     assert.match(r.stderr, /grid search/, 'progress goes to stderr');
+    const report = JSON.parse(readFileSync(join(quick, 'report.json'), 'utf8'));
+    assert.equal(report.config.search, 'grid', 'the exhaustive grid is the default');
+    for (const m of report.models) assert.deepEqual([m.search.kind, m.search.fits], ['grid', m.configs_evaluated * 3 + 1], m.name);
+  });
+
+  it('run --mode quick --search halving: successive halving, and the report says so with its fits per model', () => {
+    const out = join(tmp, 'halving');
+    const r = cli(['run', '--mode', 'quick', '--search', 'halving', '--json', '--out', out, '--seed', '7']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /logistic_regression: halving search, 3 configs x 3 folds/);
+    const doc = JSON.parse(r.stdout);
+    assert.deepEqual(doc.models.map((m: { search: string }) => m.search), ['halving', 'halving', 'halving']);
+    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
+    assert.equal(report.config.search, 'halving');
+    const byName = Object.fromEntries(report.models.map((m: { name: string }) => [m.name, m]));
+    // 3 penalties, factor 3: all 3 on a third of the rows, the best 1 on all of them
+    const lr = byName.logistic_regression.search;
+    assert.equal(lr.kind, 'halving');
+    assert.deepEqual(lr.iterations.map((i: { candidates: number[]; fits: number }) => [i.candidates.length, i.fits]), [[3, 9], [1, 3]]);
+    assert.ok(lr.iterations[0].n_resources * 3 <= lr.iterations[1].n_resources + 2, JSON.stringify(lr.iterations));
+    assert.equal(lr.fits, 9 + 3 + 1);
+    for (const m of report.models) assert.equal(m.search.fits, m.search.iterations.reduce((n: number, i: { fits: number }) => n + i.fits, 1), m.name);
+    // 2 forest depths < factor 3: one comparison on all rows, the grid's scores
+    const grid = JSON.parse(readFileSync(join(quick, 'report.json'), 'utf8'));
+    const rf = (rep: { models: { name: string; cv: unknown }[] }) => rep.models.find((m) => m.name === 'random_forest')!;
+    assert.deepEqual(rf(report).cv, rf(grid).cv);
+    const html = readFileSync(join(out, 'report.html'), 'utf8');
+    assert.match(html, /halving \(factor 3\): 3 on \d+ rows → 1 on \d+ rows; 13 fits/);
+    assert.match(readFileSync(join(quick, 'report.html'), 'utf8'), /grid, 10 fits/);
+  });
+
+  it('an unknown --search is a usage error naming the option', () => {
+    const r = cli(['run', '--mode', 'quick', '--search', 'random', '--out', join(tmp, 'bad-search')]);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /INVALID_ARGUMENT[^]*Argument: search, Given: "random", Choices: "grid", "halving"/);
+    assert.ok(!existsSync(join(tmp, 'bad-search')), 'nothing written');
   });
 
   it('predict ranks candidate movies for a user from the artifacts (--json)', () => {

@@ -204,6 +204,21 @@ describe('engine contract [native vs wasm]', () => {
     }
   });
 
+  it('a halving search (subsampled training folds, shared fits per iteration) reports the same bytes', async () => {
+    const grid = { kind: 'gbt', params: { seed: 5 }, grid: { n_estimators: [3, 8], max_depth: [2, 3], learning_rate: [0.1, 0.3] } } as const;
+    const options = { seed: 11, folds: 3, search: 'halving', factor: 2 } as const;
+    const ra = await a.gridSearch(train, yTrain, grid, options);
+    const rb = await b.gridSearch(train, yTrain, grid, options);
+    assert.deepEqual(ra.report, rb.report);
+    assert.deepEqual(ra.best.toBytes(), rb.best.toBytes());
+    const s = ra.report.search;
+    assert.ok(s.kind === 'halving' && s.iterations.map((i) => i.candidates.length).join() === '8,4,2,1', JSON.stringify(s));
+    for (const e of [a, b]) {
+      await rejectsWith(() => e.gridSearch(train, yTrain, grid, { seed: 1, search: 'halving', factor: 1 }), 'INVALID_PARAM', 'factor');
+      await rejectsWith(() => e.gridSearch(train, yTrain, grid, { seed: 1, search: 'random' as never }), 'INVALID_PARAM', 'search');
+    }
+  });
+
   it('metrics are identical', () => {
     const p = a.fitSync(train, yTrain, LR).predict(testSet);
     assert.deepEqual(a.metrics(yTest, p), b.metrics(yTest, p));

@@ -1,5 +1,6 @@
 /** Reusable option builders: every command composes the ones it needs. */
 import type { Argv } from 'yargs';
+import { SEARCHES, type SearchKind } from '../pipeline/train.js';
 
 export interface GlobalOptions {
   json: boolean;
@@ -55,6 +56,15 @@ export function withSplit<T>(y: Argv<T>): Argv<T & SplitOptions> {
 
 export function withOut<T>(y: Argv<T>, what: string, fallback: string): Argv<T & { out: string }> {
   return y.option('out', { type: 'string', default: fallback, describe: what }) as Argv<T & { out: string }>;
+}
+
+/** `--search grid|halving`: how the pipeline compares each kind's configurations (pipeline/train.ts). */
+export function withSearch<T>(y: Argv<T>): Argv<T & { search: SearchKind }> {
+  return y.option('search', {
+    choices: SEARCHES,
+    default: 'grid' as const,
+    describe: 'grid: every configuration on every fold; halving: successive halving (factor 3), the best third goes on with 3x the rows',
+  }) as Argv<T & { search: SearchKind }>;
 }
 
 /** `--model DIR`: the artifacts directory a saved pipeline is loaded from (evaluate, predict, serve). */

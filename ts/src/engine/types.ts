@@ -22,6 +22,8 @@ export type {
   GridOptions,
   GridReport,
   GridSpec,
+  HalvingIteration,
+  LastEvaluated,
   MetricSummary,
   ModelInfo,
   ModelKind,
@@ -29,6 +31,7 @@ export type {
   PermutationImportance,
   PermutationOptions,
   Scoring,
+  SearchReport,
 } from './generated/engine.js';
 import type { BinaryMetrics, CollabInfo, CollabSpec, EngineInfo, FitOptions, FitProgress, GridOptions, GridProgress, GridReport, GridSpec, ModelInfo, ModelSpec, PermutationImportance, PermutationOptions } from './generated/engine.js';
 

@@ -20,7 +20,7 @@ import type { CollabSearch } from '../features/collab-search.js';
 import { FOLDS, type KindEntry, type Mode } from './kinds.js';
 import { deriveSeed } from './seeds.js';
 import { FittedPipeline } from './serving.js';
-import { type FitProgressEvent, refitOptions, type TrainedModel, trainAll } from './train.js';
+import { type FitProgressEvent, refitOptions, type SearchKind, type TrainedModel, trainAll } from './train.js';
 
 export interface FitOptions {
   mode: Mode;
@@ -33,6 +33,8 @@ export interface FitOptions {
   kinds?: readonly KindEntry[];
   /** Cap on the training rows each grid search sees (see train.ts); the best config is refit on all rows. */
   searchRows?: number;
+  /** How each kind's configurations are compared (default 'grid'; see train.ts). */
+  search?: SearchKind;
   /** The data's origin for the report (default: the dataset's own source). */
   sourceKind?: string;
   /** Phase timings already spent (e.g. `data`), carried into the report. */
@@ -77,6 +79,7 @@ function summarize(m: TrainedModel, names: string[]): ModelSummary {
     best_params: m.grid.best_params,
     cv: Object.fromEntries(Object.entries(bestCfg.metrics).map(([k, v]) => [k, { mean: v.mean, std: v.std }])),
     configs_evaluated: m.grid.configs.length,
+    search: m.grid.search,
     search_rows: m.searchRows,
     search_seconds: m.searchSeconds,
     test: m.evaluation.metrics,
@@ -134,7 +137,7 @@ export async function fitPipeline(ds: Dataset, o: FitOptions): Promise<FitResult
   for (const s of f.collab?.choice.search ?? []) log(collabChoiceLine(s));
   log(`features: ${train.nFeatures} of ${f.catalogue} kept`);
   const t1 = performance.now();
-  const trained = await trainAll(o.engine, train, test, { mode: o.mode, seed: o.seed, searchRows: o.searchRows, kinds: o.kinds, onProgress: log, onFitProgress: o.onFitProgress });
+  const trained = await trainAll(o.engine, train, test, { mode: o.mode, seed: o.seed, searchRows: o.searchRows, search: o.search, kinds: o.kinds, onProgress: log, onFitProgress: o.onFitProgress });
   timings.training = (performance.now() - t1) / 1000;
   const best = [...trained].sort((a, b) => cvAuc(b) - cvAuc(a))[0]!;
   const collab = f.collab ? collabReport(ds, f.collab, test, trained) : null;
@@ -149,7 +152,7 @@ export async function fitPipeline(ds: Dataset, o: FitOptions): Promise<FitResult
   const errors = analyzeErrors(ds, test, best.testP, { user: f.fitted.stats.users.count, movie: f.fitted.stats.movies.count }, f.index.userRow, f.index.movieRow);
   let liked = 0;
   for (let i = 0; i < ds.interactions.n; i++) liked += ds.interactions.liked[i] as number;
-  const config = { mode: o.mode, seed: o.seed, source: o.sourceKind ?? ds.source, split: o.split, test_fraction: o.testFraction };
+  const config = { mode: o.mode, seed: o.seed, source: o.sourceKind ?? ds.source, split: o.split, test_fraction: o.testFraction, search: o.search ?? 'grid' };
   const draft: Omit<RunReport, 'insights'> = {
     schema: REPORT_SCHEMA,
     created: new Date().toISOString(),

@@ -13,7 +13,7 @@ import { type DataSource, loadDataset } from './dataset.js';
 import type { SplitKind } from './split.js';
 import { type FitOptions, type FitResult, fitPipeline } from './fit.js';
 import type { Mode } from './kinds.js';
-import type { TrainedModel } from './train.js';
+import type { SearchKind, TrainedModel } from './train.js';
 
 export interface RunOptions {
   mode: Mode;
@@ -27,6 +27,8 @@ export interface RunOptions {
   engine: Engine;
   /** Cap on the training rows each grid search sees (see pipeline/train.ts); the best config is refit on all rows. */
   searchRows?: number;
+  /** How each kind's configurations are compared (default 'grid'; see train.ts). */
+  search?: SearchKind;
   onProgress?: (message: string) => void;
   onFitProgress?: FitOptions['onFitProgress'];
 }

@@ -7,6 +7,14 @@ import { applyPreprocessing, type FittedStep, fitPreprocessing } from './preproc
 import { stratifiedSample } from './sample.js';
 import { deriveSeed } from './seeds.js';
 
+/**
+ * How each kind's configurations are compared: `grid` fits every configuration on every fold (the
+ * default); `halving` runs the engine's successive halving (factor 3, scikit-learn's HalvingGridSearchCV
+ * schedule): the configurations on a third of the rows, the best third of them on (nearly) all.
+ */
+export const SEARCHES = ['grid', 'halving'] as const;
+export type SearchKind = (typeof SEARCHES)[number];
+
 /** The grid search runs on at most this many training rows (stratified, seeded); the best configuration is then refit on all rows. */
 export const SEARCH_ROWS = 400_000;
 /** Permutation importance is measured on at most this many test rows. */
@@ -21,7 +29,7 @@ export interface TrainedModel {
   grid: GridReport;
   /** Training rows the grid search saw (all of them unless the table exceeds SEARCH_ROWS). */
   searchRows: number;
-  /** Wall time of the grid search (all configs x folds + refit), seconds. */
+  /** Wall time of the search (its fits + the refit), seconds. */
   searchSeconds: number;
   /** Test-set probabilities, aligned with the test table. */
   testP: Float32Array;
@@ -41,10 +49,12 @@ export interface TrainOptions {
   seed: number;
   /** Cap on the rows the grid search sees (default SEARCH_ROWS). */
   searchRows?: number;
+  /** The search strategy (default 'grid'). */
+  search?: SearchKind;
   /** Kinds to train (default: every entry of the kind table). */
   kinds?: readonly KindEntry[];
   onProgress?: (message: string) => void;
-  /** The engine's grid-search reports (`fits_done`/`fits_total` = configurations x folds + the refit), per model. */
+  /** The engine's grid-search reports (`fits_done`/`fits_total` = configurations x folds, per iteration for halving, + the refit), per model. */
   onFitProgress?: (e: FitProgressEvent) => void;
 }
 
@@ -73,12 +83,13 @@ export async function trainAll(engine: Engine, train: FeatureTable, test: Featur
   for (const entry of opts.kinds ?? KINDS) {
     const preprocessing = fitPreprocessing(entry.preprocessing, train.x, train.nRows);
     const matrix = (t: FeatureTable) => ({ x: applyPreprocessing(preprocessing, t.x, t.nRows), nRows: t.nRows });
-    opts.onProgress?.(`${entry.name}: grid search, ${gridSize(entry, opts.mode)} configs x ${folds} folds on ${search.nRows} rows`);
+    const strategy = opts.search ?? 'grid';
+    opts.onProgress?.(`${entry.name}: ${strategy} search, ${gridSize(entry, opts.mode)} configs x ${folds} folds on ${search.nRows} rows`);
     const t0 = performance.now();
     const grid = gridSpec(entry, opts.mode, deriveSeed(opts.seed, `model:${entry.name}`));
     const onFit = opts.onFitProgress;
     const onProgress = onFit && ((p: GridProgress) => onFit({ model: entry.name, fits_done: p.fits_done, fits_total: p.fits_total }));
-    const { report, best: bestOnSearch } = await engine.gridSearch(matrix(search), search.y, grid, { seed: deriveSeed(opts.seed, 'cv-folds'), folds, scoring: 'roc_auc', onProgress });
+    const { report, best: bestOnSearch } = await engine.gridSearch(matrix(search), search.y, grid, { seed: deriveSeed(opts.seed, 'cv-folds'), folds, scoring: 'roc_auc', search: strategy, onProgress });
     let best = bestOnSearch;
     if (search !== train) {
       opts.onProgress?.(`${entry.name}: refit of the best configuration on all ${train.nRows} rows`);
@@ -90,7 +101,7 @@ export async function trainAll(engine: Engine, train: FeatureTable, test: Featur
     const evaluation = evaluate(engine, test.y, testP);
     const importance = normalize(best.featureImportance(entry.importance.kind));
     const permutation = best.permutationImportance(matrix(perm), perm.y, { seed: deriveSeed(opts.seed, 'permutation'), n_repeats: opts.mode === 'full' ? 3 : 1 }).mean;
-    opts.onProgress?.(`${entry.name}: best ${JSON.stringify(report.best_params)} -> test AUC ${evaluation.metrics.roc_auc.toFixed(4)} (${searchSeconds.toFixed(1)} s)`);
+    opts.onProgress?.(`${entry.name}: best ${JSON.stringify(report.best_params)} -> test AUC ${evaluation.metrics.roc_auc.toFixed(4)} (${strategy} search, ${report.search.fits} fits, ${searchSeconds.toFixed(1)} s)`);
     out.push({ name: entry.name, entry, model: best, preprocessing, grid: report, searchRows: search.nRows, searchSeconds, testP, evaluation, importance, permutation });
   }
   return out;

@@ -5,16 +5,25 @@ import type { ModelSummary, RunReport } from './types.js';
 
 const f = (v: number | undefined, d = 4) => (v === undefined || Number.isNaN(v) ? '-' : v.toFixed(d));
 
+/** Which search chose a model's configuration and its fits: "grid", or "halving 8 → 3 (factor 3)"; older reports have none. */
+function searchText(m: RunReport['models'][number]): string {
+  const s = m.search;
+  if (!s) return '-';
+  if (s.kind === 'grid') return `grid, ${s.fits} fits`;
+  const steps = s.iterations.map((i) => `${i.candidates.length} on ${i.n_resources} rows`).join(' → ');
+  return `halving (factor ${s.factor}): ${steps}; ${s.fits} fits`;
+}
+
 function comparisonTable(r: RunReport): string {
   const cols = ['roc_auc', 'log_loss', 'accuracy', 'precision', 'recall', 'f1', 'fpr', 'fnr', 'brier', 'ece'] as const;
-  const head = `<tr><th>model</th><th>CV AUC (mean ± std)</th>${cols.map((c) => `<th>test ${c}</th>`).join('')}<th>configs</th><th>search rows</th><th>search s</th></tr>`;
+  const head = `<tr><th>model</th><th>CV AUC (mean ± std)</th>${cols.map((c) => `<th>test ${c}</th>`).join('')}<th>configs</th><th>search</th><th>search rows</th><th>search s</th></tr>`;
   const rows = r.models
     .map((m) => `<tr${m.name === r.best_model ? ' class="best"' : ''}><td>${esc(m.name)}</td><td>${f(m.cv.roc_auc?.mean)} ± ${f(m.cv.roc_auc?.std)}</td>` +
-      `${cols.map((c) => `<td>${f(m.test[c])}</td>`).join('')}<td>${m.configs_evaluated}</td><td>${m.search_rows}</td><td>${f(m.search_seconds, 1)}</td></tr>`)
+      `${cols.map((c) => `<td>${f(m.test[c])}</td>`).join('')}<td>${m.configs_evaluated}</td><td>${esc(searchText(m))}</td><td>${m.search_rows}</td><td>${f(m.search_seconds, 1)}</td></tr>`)
     .join('');
-  const bayes = r.bayes_auc === null ? '' : `<tr class="ref"><td>Bayes-optimal (true probabilities)</td><td></td><td>${f(r.bayes_auc)}</td>${cols.slice(1).map(() => '<td></td>').join('')}<td></td><td></td><td></td></tr>`;
+  const bayes = r.bayes_auc === null ? '' : `<tr class="ref"><td>Bayes-optimal (true probabilities)</td><td></td><td>${f(r.bayes_auc)}</td>${cols.slice(1).map(() => '<td></td>').join('')}<td></td><td></td><td></td><td></td></tr>`;
   const cf = (r.collab?.baselines ?? [])
-    .map((b) => `<tr class="cf"><td>${esc(b.name)} alone (on ${esc(b.target)}${b.test_rmse === null ? '' : `, RMSE ${f(b.test_rmse)}`})</td><td></td><td>${f(b.test_auc)}</td>${cols.slice(1).map(() => '<td></td>').join('')}<td></td><td></td><td></td></tr>`)
+    .map((b) => `<tr class="cf"><td>${esc(b.name)} alone (on ${esc(b.target)}${b.test_rmse === null ? '' : `, RMSE ${f(b.test_rmse)}`})</td><td></td><td>${f(b.test_auc)}</td>${cols.slice(1).map(() => '<td></td>').join('')}<td></td><td></td><td></td><td></td></tr>`)
     .join('');
   return `<table>${head}${rows}${cf}${bayes}</table>`;
 }

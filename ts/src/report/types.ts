@@ -3,6 +3,7 @@ import type { CollabSearch } from '../features/collab-search.js';
 import type { Evaluation } from '../pipeline/evaluate.js';
 import type { PcaSummary, Pruning } from '../features/select.js';
 import type { ErrorAnalysis } from './analysis.js';
+import type { SearchReport } from '../engine/types.js';
 
 export const REPORT_SCHEMA = 'moviepref.report/1';
 
@@ -18,6 +19,8 @@ export interface ModelSummary {
   /** Cross-validated mean and std of each metric for the best configuration. */
   cv: Record<string, { mean: number; std: number }>;
   configs_evaluated: number;
+  /** Which search ran (grid or halving), its fits (configurations x folds + refit) and, for halving, its iterations. */
+  search: SearchReport;
   /** Training rows the grid search ran on (the best configuration is refit on all training rows). */
   search_rows: number;
   search_seconds: number;
