@@ -278,6 +278,21 @@ mod tests {
     }
 
     #[test]
+    fn early_stopping_configurations_stop_within_each_iterations_cut_folds() {
+        let n = 900;
+        let (x, y) = data(n);
+        let g = r#"{"kind":"gbt","params":{"seed":3,"n_estimators":60,"early_stopping_rounds":3},"grid":{"max_depth":[1,2,3],"learning_rate":[0.1,0.5,1]}}"#;
+        let (json, _) = grid_search_json(&x, n, &y, g, r#"{"seed":2,"folds":3,"search":"halving"}"#).unwrap();
+        let r = report(&json);
+        assert_eq!(r["search"]["iterations"].as_array().unwrap().len(), 3, "9 -> 3 -> 1");
+        for c in r["configs"].as_array().unwrap() {
+            // its best iterations are from where it was last evaluated: one per fold
+            assert_eq!(c["early_stopping"]["best_iterations"].as_array().unwrap().len(), 3, "{c}");
+        }
+        assert!(r["early_stopping"]["refit_best_iteration"].is_u64(), "{}", r["early_stopping"]);
+    }
+
+    #[test]
     fn halving_is_deterministic_across_runs_and_threads() {
         let n = 900;
         let (x, y) = data(n);
