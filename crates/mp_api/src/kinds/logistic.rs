@@ -1,7 +1,7 @@
 //! Logistic regression (mp_linear) as a model kind.
 use super::Kind;
 use mp_core::{ColMajor, Observer, Result};
-use mp_linear::{fit_logistic, LogisticModel, LogisticParams, LogisticValidParams};
+use mp_linear::{fit_logistic, fit_logistic_path, LogisticModel, LogisticParams, LogisticValidParams};
 
 pub(crate) struct Logistic;
 
@@ -23,6 +23,10 @@ impl Kind for Logistic {
     }
     fn fit(x: ColMajor, y: &[f32], p: &LogisticValidParams, _valid: Option<(ColMajor, &[f32])>, _observer: &mut dyn Observer) -> Result<LogisticModel> {
         fit_logistic(x, y, p)
+    }
+    const PATH_PARAM: &'static str = "l2";
+    fn fit_path(x: ColMajor, y: &[f32], ps: &[LogisticValidParams]) -> Result<Vec<LogisticModel>> {
+        fit_logistic_path(x, y, ps)
     }
     fn predict(m: &LogisticModel, x: ColMajor) -> Result<Vec<f32>> {
         m.predict(x)

@@ -55,6 +55,14 @@ pub(crate) trait Kind: 'static {
     fn predict_prefixes(_m: &Self::Fitted, _x: ColMajor, _cuts: &[Vec<usize>]) -> Result<Vec<Vec<f32>>> {
         Err(Error::internal(format!("{} models have no prefixes", Self::NAME)))
     }
+    /// Grid paths (select/share/path.rs): a numeric parameter along which one warm-started sequence of
+    /// fits serves every configuration that differs in it alone (close to, not bit-identical with,
+    /// fitting each from scratch). Empty: no path.
+    const PATH_PARAM: &'static str = "";
+    /// One model per entry of `ps` (which differ in [`Kind::PATH_PARAM`] only), in that order.
+    fn fit_path(_x: ColMajor, _y: &[f32], _ps: &[Self::Valid]) -> Result<Vec<Self::Fitted>> {
+        Err(Error::internal(format!("{} models have no path", Self::NAME)))
+    }
     /// How a fit of `p` bins `x` (`None`: the kind does not bin), so one binning serves many fits.
     fn bin_spec(_p: &Self::Valid, _x: &ColMajor) -> Option<BinSpec> {
         None
@@ -91,6 +99,11 @@ pub(crate) trait SpecOps: Debug + Send + Sync {
     /// Grid sharing: (every parameter but the kind's prefix parameters, as JSON text; their values).
     /// Configurations with equal text may share one fit. `None`: fitted on its own.
     fn prefix_share(&self) -> Option<(String, Vec<usize>)>;
+    /// Grid paths: every parameter but the kind's path parameter, as JSON text. Configurations with
+    /// equal text may share one warm-started path. `None`: the kind has no path.
+    fn path_key(&self) -> Option<String>;
+    /// [`Kind::fit_path`] over `specs` (each of this kind with this spec's [`SpecOps::path_key`]), in their order.
+    fn fit_path(&self, x: ColMajor, y: &[f32], specs: &[&dyn SpecOps]) -> Result<Vec<Box<dyn FittedOps>>>;
     /// How the fit bins `x`, if the kind bins.
     fn bin_spec(&self, x: &ColMajor) -> Option<BinSpec>;
     /// The grid search's fit (no validation set, no observer), on `bins` (= `x` binned by
@@ -146,6 +159,25 @@ impl<K: Kind> SpecOps for Spec<K> {
         let o = rest.as_object_mut()?;
         K::PREFIX_PARAMS.iter().for_each(|name| drop(o.remove(*name)));
         Some((rest.to_string(), cut))
+    }
+    fn path_key(&self) -> Option<String> {
+        if K::PATH_PARAM.is_empty() {
+            return None;
+        }
+        let mut rest = self.params_json();
+        rest.as_object_mut()?.remove(K::PATH_PARAM);
+        Some(rest.to_string())
+    }
+    fn fit_path(&self, x: ColMajor, y: &[f32], specs: &[&dyn SpecOps]) -> Result<Vec<Box<dyn FittedOps>>> {
+        let key = self.path_key();
+        let ps = specs
+            .iter()
+            .map(|s| match s.kind() == K::NAME && key.is_some() && s.path_key() == key {
+                true => K::check(&parse_params::<K::Params>(K::NAME, false, s.params_json())?),
+                false => Err(Error::internal(format!("{s:?} is not on the path of {self:?}"))),
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(K::fit_path(x, y, &ps)?.into_iter().map(|m| Box::new(Fitted::<K>(m)) as Box<dyn FittedOps>).collect())
     }
     fn bin_spec(&self, x: &ColMajor) -> Option<BinSpec> {
         K::bin_spec(&self.0, x)
