@@ -10,7 +10,8 @@ export type LogisticParams = {
  */
 l2: number, 
 /**
- * In [1, 100000] (default 200).
+ * Most Newton steps, in [1, 100000] (default 200; a fit usually converges in 5-10). When reached,
+ * the last iterate is kept.
  */
 max_iter: number, 
 /**
