@@ -82,6 +82,12 @@ impl Model {
         self.info.fit.get("best_iteration")?.as_u64().map(|b| b as u32)
     }
 
+    /// Tree models: predictions of `x` ready to be recomputed with one column replaced (see
+    /// [`mp_tree::ColumnSwaps`]); `None` for other kinds.
+    pub(crate) fn column_swaps<'a>(&'a self, x: ColMajor<'a>) -> Result<Option<mp_tree::ColumnSwaps<'a>>> {
+        self.inner.column_swaps(x)
+    }
+
     pub fn info_json(&self) -> String {
         serde_json::to_string(&self.info).unwrap_or_default()
     }

@@ -1,4 +1,9 @@
 //! Permutation importance: how much a held-out score drops when one feature's column is shuffled.
+//!
+//! Shuffle `r` of feature `j` is seeded by `(seed, j, r)`, so the result does not depend on the order
+//! the features are done in. Tree models predict each shuffle through [`mp_tree::ColumnSwaps`] (only the
+//! (row, tree) pairs whose path reads the feature are walked again; bit-identical to predicting the
+//! shuffled matrix), with features in parallel on native builds; other kinds predict the shuffled matrix.
 use crate::model::Model;
 use crate::select::Scoring;
 use mp_core::metrics::BinaryMetrics;
@@ -50,25 +55,58 @@ pub fn permutation_importance_json(model: &Model, x: &[f32], n_rows: usize, y: &
     }
     let xm = ColMajor::with_features(x, n_rows, model.n_features())?;
     let baseline = score(scoring, y, &model.predict(x, n_rows)?)?;
-    let mut work = x.to_vec();
-    let (mut mean, mut std) = (Vec::new(), Vec::new());
-    for j in 0..xm.n_features() {
-        let original = xm.col(j);
-        let mut drops = Vec::with_capacity(n_repeats as usize);
-        for r in 0..n_repeats {
-            let mut rng = Rng::derive(o.seed, (j as u64) << 32 | r as u64);
-            let col = &mut work[j * n_rows..(j + 1) * n_rows];
-            col.copy_from_slice(original);
-            rng.shuffle(col);
-            drops.push(baseline - score(scoring, y, &model.predict(&work, n_rows)?)?);
+    // Feature `j`'s `r`-th shuffle: its own stream, whatever order the features are done in.
+    let shuffled = |j: usize, r: u32| {
+        let mut col = xm.col(j).to_vec();
+        Rng::derive(o.seed, (j as u64) << 32 | r as u64).shuffle(&mut col);
+        col
+    };
+    let drops: Vec<Vec<f64>> = match model.column_swaps(xm)? {
+        // Tree models: features in parallel, each re-walking only the (row, tree) pairs that read it.
+        Some(swaps) => map_features(xm.n_features(), |j| {
+            let cols: Vec<Vec<f32>> = (0..n_repeats).map(|r| shuffled(j, r)).collect();
+            let refs: Vec<&[f32]> = cols.iter().map(Vec::as_slice).collect();
+            swaps.predict(j, &refs)?.iter().map(|p| Ok(baseline - score(scoring, y, p)?)).collect()
+        })
+        .into_iter()
+        .collect::<Result<_>>()?,
+        // Other kinds: the whole matrix predicted per shuffle, one working copy, features in order.
+        None => {
+            let mut work = x.to_vec();
+            let mut all = Vec::with_capacity(xm.n_features());
+            for j in 0..xm.n_features() {
+                let mut drops = Vec::with_capacity(n_repeats as usize);
+                for r in 0..n_repeats {
+                    work[j * n_rows..(j + 1) * n_rows].copy_from_slice(&shuffled(j, r));
+                    drops.push(baseline - score(scoring, y, &model.predict(&work, n_rows)?)?);
+                }
+                work[j * n_rows..(j + 1) * n_rows].copy_from_slice(xm.col(j));
+                all.push(drops);
+            }
+            all
         }
-        work[j * n_rows..(j + 1) * n_rows].copy_from_slice(original);
+    };
+    let (mut mean, mut std) = (Vec::new(), Vec::new());
+    for drops in &drops {
         let m = drops.iter().sum::<f64>() / drops.len() as f64;
         mean.push(m);
         std.push((drops.iter().map(|d| (d - m).powi(2)).sum::<f64>() / drops.len() as f64).sqrt());
     }
     let out = PermutationImportance { scoring, baseline: if scoring == Scoring::LogLoss { -baseline } else { baseline }, mean, std };
     serde_json::to_string(&out).map_err(|e| Error::internal(e.to_string()))
+}
+
+/// `f(j)` for every feature, in order; in parallel under `parallel` (each result depends only on `j`).
+fn map_features<R: Send>(n: usize, f: impl Fn(usize) -> R + Sync + Send) -> Vec<R> {
+    #[cfg(feature = "parallel")]
+    {
+        use rayon::prelude::*;
+        (0..n).into_par_iter().map(f).collect()
+    }
+    #[cfg(not(feature = "parallel"))]
+    {
+        (0..n).map(f).collect()
+    }
 }
 
 #[cfg(test)]
@@ -93,5 +131,40 @@ mod tests {
         assert!(mean[1].as_f64().unwrap().abs() < 0.05, "{v}");
         let e = permutation_importance_json(&m, &x, n, &y, r#"{"n_repeats":3}"#).unwrap_err();
         assert!(e.message().contains("seed"));
+    }
+
+    /// The definition, feature after feature: every shuffle's whole matrix predicted.
+    fn by_full_predictions(m: &Model, x: &[f32], n: usize, y: &[f32], seed: u64, repeats: u32) -> Vec<f64> {
+        let base = score(Scoring::RocAuc, y, &m.predict(x, n).unwrap()).unwrap();
+        (0..m.n_features())
+            .map(|j| {
+                let drops: Vec<f64> = (0..repeats)
+                    .map(|r| {
+                        let mut w = x.to_vec();
+                        Rng::derive(seed, (j as u64) << 32 | r as u64).shuffle(&mut w[j * n..(j + 1) * n]);
+                        base - score(Scoring::RocAuc, y, &m.predict(&w, n).unwrap()).unwrap()
+                    })
+                    .collect();
+                drops.iter().sum::<f64>() / drops.len() as f64
+            })
+            .collect()
+    }
+
+    #[test]
+    fn tree_models_give_the_bits_of_predicting_each_shuffled_matrix() {
+        let (n, f) = (3000, 5);
+        let mut rng = Rng::new(9);
+        let x: Vec<f32> = (0..n * f).map(|i| if i % 23 == 0 { f32::NAN } else { rng.next_f64() as f32 }).collect();
+        let y: Vec<f32> = (0..n).map(|i| (x[i] + 0.5 * x[n + i] + 0.3 * rng.next_f64() as f32 > 0.9) as u8 as f32).collect();
+        for spec in [
+            r#"{"kind":"forest","params":{"n_estimators":30,"max_depth":12,"seed":3}}"#,
+            r#"{"kind":"gbt","params":{"n_estimators":40,"max_depth":5,"subsample":0.8,"seed":3}}"#,
+        ] {
+            let m = crate::fit(&x, n, &y, spec).unwrap();
+            let v: serde_json::Value = serde_json::from_str(&permutation_importance_json(&m, &x, n, &y, r#"{"seed":4,"n_repeats":2}"#).unwrap()).unwrap();
+            let got: Vec<f64> = v["mean"].as_array().unwrap().iter().map(|v| v.as_f64().unwrap()).collect();
+            assert_eq!(got, by_full_predictions(&m, &x, n, &y, 4, 2), "{spec}");
+            assert!(got[0] > 0.05 && got[0] > got[4], "{spec}: {got:?}");
+        }
     }
 }

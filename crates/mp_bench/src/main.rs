@@ -34,7 +34,8 @@ fn main() {
     let out = match cmd.as_str() {
         "gen" => gen(&o),
         "fit" => fit(&o),
-        _ => Err("usage: mp-bench gen --rows N --features F --seed S --out FILE | fit --data FILE --model gbt|rf|logistic [--params JSON] [--threads N]".into()),
+        "perm" => perm(&o),
+        _ => Err("usage: mp-bench gen --rows N --features F --seed S --out FILE | fit --data FILE --model gbt|rf|logistic [--params JSON] [--threads N] | perm --data FILE --spec JSON [--repeats R] [--times N] [--threads N]".into()),
     };
     match out {
         Ok(v) => println!("{v}"),
@@ -114,6 +115,69 @@ fn fit(o: &HashMap<String, String>) -> Result<Value, String> {
         "fit_extra_mb": if peak_reset { Some(rss_peak - rss_before) } else { None },
         "binned_plus_grad_mb": binned_plus_grad_mb,
         "imputed_values": imputed,
+    }))
+}
+
+/// Seconds of CPU (user + system) this process has used so far, from /proc/self/stat.
+fn cpu_seconds() -> f64 {
+    let s = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // Fields after the parenthesised command name: utime and stime are the 12th and 13th.
+    let rest = s.rsplit_once(')').map_or("", |(_, r)| r);
+    let f: Vec<f64> = rest.split_whitespace().skip(11).take(2).filter_map(|v| v.parse().ok()).collect();
+    f.iter().sum::<f64>() / 100.0
+}
+
+/// The pipeline's evaluation of a refit model, timed: one model through the public facade (`--spec`,
+/// e.g. `{"kind":"forest","params":{...}}`), a prediction of the test rows and permutation importance
+/// on them (`--repeats`, scoring ROC AUC, seed 7), each `--times` times (best wall time and its CPU
+/// time reported), with a digest of the predictions and importances so that two builds can be
+/// compared bit for bit.
+fn perm(o: &HashMap<String, String>) -> Result<Value, String> {
+    let path: String = opt(o, "data", None)?;
+    let spec: String = opt(o, "spec", None)?;
+    let threads: usize = opt(o, "threads", Some(1))?;
+    let repeats: u32 = opt(o, "repeats", Some(3))?;
+    let times: usize = opt(o, "times", Some(1))?;
+    rayon::ThreadPoolBuilder::new().num_threads(threads).build_global().map_err(|e| e.to_string())?;
+    let d = data::read(&path)?;
+    let err = |e: mp_core::Error| e.to_string();
+    let timed = |f: &mut dyn FnMut() -> Result<(), String>| -> Result<(f64, f64), String> {
+        let mut best = (f64::INFINITY, 0.0);
+        for _ in 0..times.max(1) {
+            let (t, c) = (Instant::now(), cpu_seconds());
+            f()?;
+            let wall = t.elapsed().as_secs_f64();
+            if wall < best.0 {
+                best = (wall, cpu_seconds() - c);
+            }
+        }
+        Ok(best)
+    };
+    let (cpu0, t) = (cpu_seconds(), Instant::now());
+    let model = mp_api::fit(&d.x_train, d.n_train(), &d.y_train, &spec).map_err(err)?;
+    let fit = (t.elapsed().as_secs_f64(), cpu_seconds() - cpu0);
+    let mut p = Vec::new();
+    let predict = timed(&mut || {
+        p = model.predict(&d.x_test, d.n_test()).map_err(err)?;
+        Ok(())
+    })?;
+    let options = json!({"seed": 7, "n_repeats": repeats}).to_string();
+    let mut imp = String::new();
+    let permutation = timed(&mut || {
+        imp = mp_api::permutation_importance_json(&model, &d.x_test, d.n_test(), &d.y_test, &options).map_err(err)?;
+        Ok(())
+    })?;
+    // FNV-1a over the prediction and importance bits: equal digests = bit-identical outputs.
+    let mut h = 0xcbf2_9ce4_8422_2325u64;
+    let mut eat = |bytes: &[u8]| bytes.iter().for_each(|&b| h = (h ^ b as u64).wrapping_mul(0x100_0000_01b3));
+    p.iter().for_each(|v| eat(&v.to_bits().to_le_bytes()));
+    eat(imp.as_bytes());
+    Ok(json!({
+        "threads": threads, "n_train": d.n_train(), "n_test": d.n_test(), "repeats": repeats, "times": times,
+        "fit_seconds": fit.0, "fit_cpu_seconds": fit.1,
+        "predict_seconds": predict.0, "predict_cpu_seconds": predict.1,
+        "permutation_seconds": permutation.0, "permutation_cpu_seconds": permutation.1,
+        "digest": format!("{h:016x}"),
     }))
 }
 

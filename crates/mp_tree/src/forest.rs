@@ -8,6 +8,7 @@ use crate::limits::check_features;
 use crate::par;
 use crate::split::SplitParams;
 use crate::stats::{FitStats, Stopwatch};
+use crate::swap::ColumnSwaps;
 use crate::tree::{FlatTree, Predictor, Tree};
 use std::sync::OnceLock;
 use mp_core::metrics::roc_auc;
@@ -61,6 +62,14 @@ impl ForestModel {
         let p = self.predictor.get_or_init(|| Predictor::new(&self.trees));
         check_features(&x, self.n_features, p.max_feature())?;
         p.prefix_sums(&x, 0.0, cuts, |s, m| (s / m as f64) as f32)
+    }
+    /// [`Self::predict`] of `x` with one column at a time replaced (permutation importance), see
+    /// [`ColumnSwaps`]: bit-identical to predicting the modified matrix.
+    pub fn column_swaps<'a>(&'a self, x: ColMajor<'a>) -> Result<ColumnSwaps<'a>> {
+        let p = self.predictor.get_or_init(|| Predictor::new(&self.trees));
+        check_features(&x, self.n_features, p.max_feature())?;
+        let k = self.trees.len() as f64;
+        Ok(ColumnSwaps::new(p, x, 0.0, Box::new(move |s| (s / k) as f32)))
     }
     /// Per-feature totals of split gain (weighted impurity decrease) or split count.
     pub fn feature_importance(&self, kind: ImportanceKind) -> Vec<f64> {

@@ -7,6 +7,7 @@ use crate::limits::check_features;
 use crate::objective::{Logistic, Objective, ObjectiveKind, SquaredError};
 use crate::split::SplitParams;
 use crate::stats::{FitStats, Stopwatch};
+use crate::swap::ColumnSwaps;
 use crate::tree::{add_predictions, Predictor, Tree};
 use std::sync::OnceLock;
 use mp_core::{ColMajor, Control, Observer, Result, Rng};
@@ -54,6 +55,15 @@ impl GbtModel {
         let mut out = vec![self.base_score; x.n_rows()];
         p.add(&x, &mut out);
         Ok(out)
+    }
+
+    /// [`Self::predict`] of `x` with one column at a time replaced (permutation importance), see
+    /// [`ColumnSwaps`]: bit-identical to predicting the modified matrix.
+    pub fn column_swaps<'a>(&'a self, x: ColMajor<'a>) -> Result<ColumnSwaps<'a>> {
+        let p = self.predictor.get_or_init(|| Predictor::new(&self.trees));
+        check_features(&x, self.n_features, p.max_feature())?;
+        let objective = self.objective;
+        Ok(ColumnSwaps::new(p, x, self.base_score, Box::new(move |s| objective.transform(s) as f32)))
     }
 
     /// [`Self::predict`] of the first `m` trees, for each `m` of `lens` (each in `1..=trees`), in one

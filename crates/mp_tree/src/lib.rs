@@ -16,6 +16,7 @@ pub mod partition;
 mod prefetch;
 pub mod split;
 pub mod stats;
+pub mod swap;
 pub mod tree;
 
 pub use binning::{BinSpec, BinnedMatrix};
@@ -27,4 +28,5 @@ pub use gbt_params::{GbtParams, GbtValidParams};
 pub use importance::ImportanceKind;
 pub use objective::{Logistic, Objective, ObjectiveKind, SquaredError};
 pub use stats::FitStats;
+pub use swap::ColumnSwaps;
 pub use tree::{Node, Tree};

@@ -180,11 +180,65 @@ impl FlatTree {
     /// Output for one row.
     #[inline]
     pub(crate) fn predict_row(&self, x: &ColMajor<'_>, row: usize) -> f32 {
+        self.values[self.leaf_row(x, row) as usize]
+    }
+
+    /// The leaf (node index) row `row` of `x` reaches.
+    #[inline]
+    pub(crate) fn leaf_row(&self, x: &ColMajor<'_>, row: usize) -> u32 {
         let mut i = 0;
         for _ in 0..self.depth {
             i = self.step(i, x, row);
         }
+        i
+    }
+
+    /// One step from node `i` for `row` (the row's values, feature by feature) with its value of `feature`
+    /// replaced by `v`.
+    #[inline(always)]
+    pub(crate) fn step_with(&self, i: u32, row: &[f32], feature: u32, v: f32) -> u32 {
+        let n = &self.nodes[i as usize];
+        let v = if n.feature == feature { v } else { row[n.feature as usize] };
+        let left = (v <= n.threshold) | (v.is_nan() & n.default_left);
+        if left {
+            n.left
+        } else {
+            n.right
+        }
+    }
+
+    /// One step from node `i` for `row` (the row's values, feature by feature).
+    #[inline(always)]
+    pub(crate) fn step_row(&self, i: u32, row: &[f32]) -> u32 {
+        let n = &self.nodes[i as usize];
+        let v = row[n.feature as usize];
+        let left = (v <= n.threshold) | (v.is_nan() & n.default_left);
+        if left {
+            n.left
+        } else {
+            n.right
+        }
+    }
+
+    /// Steps every row takes to its leaf (the longest root-to-leaf path).
+    pub(crate) fn depth(&self) -> usize {
+        self.depth
+    }
+
+    /// Output of leaf (or node) `i`.
+    #[inline]
+    pub(crate) fn value(&self, i: u32) -> f32 {
         self.values[i as usize]
+    }
+
+    pub(crate) fn n_nodes(&self) -> usize {
+        self.nodes.len()
+    }
+
+    /// `(feature, left, right)` of internal node `i`, `None` for a leaf.
+    pub(crate) fn split(&self, i: usize) -> Option<(u32, u32, u32)> {
+        let n = &self.nodes[i];
+        (n.left != i as u32).then_some((n.feature, n.left, n.right))
     }
 
     /// `out[k] += tree(x_{start + k})`, `LOCKSTEP` rows at a time, the tree cut at depth `max_depth`
@@ -220,6 +274,10 @@ impl Predictor {
 
     pub(crate) fn max_feature(&self) -> Option<u32> {
         self.max_feature
+    }
+
+    pub(crate) fn trees(&self) -> &[FlatTree] {
+        &self.flat
     }
 
     /// `out[i] += Σ_t trees[t](x_i)` (summed in tree order in f64), blocks of rows in parallel.

@@ -1,7 +1,7 @@
 //! Random forests (mp_tree) as a model kind, and what tree kinds share (importance kinds, split check).
 use super::Kind;
 use mp_core::{ColMajor, Error, NoopObserver, Observer, Result};
-use mp_tree::{fit_forest, fit_forest_binned, forest_bin_spec, BinSpec, BinnedMatrix, ForestModel, ForestParams, ForestValidParams, ImportanceKind, Tree};
+use mp_tree::{fit_forest, fit_forest_binned, forest_bin_spec, BinSpec, BinnedMatrix, ColumnSwaps, ForestModel, ForestParams, ForestValidParams, ImportanceKind, Tree};
 
 pub(crate) struct Forest;
 
@@ -43,6 +43,9 @@ impl Kind for Forest {
     }
     fn predict(m: &ForestModel, x: ColMajor) -> Result<Vec<f32>> {
         m.predict(x)
+    }
+    fn column_swaps<'a>(m: &'a ForestModel, x: ColMajor<'a>) -> Result<Option<ColumnSwaps<'a>>> {
+        m.column_swaps(x).map(Some)
     }
     fn importance(m: &ForestModel, kind: &str) -> Vec<f64> {
         m.feature_importance(tree_importance(kind))

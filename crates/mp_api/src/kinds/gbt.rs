@@ -1,7 +1,7 @@
 //! Gradient-boosted trees (mp_tree) as a model kind: the one kind that uses a validation set.
 use super::Kind;
 use mp_core::{ColMajor, NoopObserver, Observer, Result};
-use mp_tree::{fit_gbt, fit_gbt_binned, gbt_bin_spec, BinSpec, BinnedMatrix, GbtModel, GbtParams, GbtValidParams};
+use mp_tree::{fit_gbt, fit_gbt_binned, gbt_bin_spec, BinSpec, BinnedMatrix, ColumnSwaps, GbtModel, GbtParams, GbtValidParams};
 
 pub(crate) struct Gbt;
 
@@ -26,6 +26,9 @@ impl Kind for Gbt {
     }
     fn predict(m: &GbtModel, x: ColMajor) -> Result<Vec<f32>> {
         m.predict(x)
+    }
+    fn column_swaps<'a>(m: &'a GbtModel, x: ColMajor<'a>) -> Result<Option<ColumnSwaps<'a>>> {
+        m.column_swaps(x).map(Some)
     }
     fn importance(m: &GbtModel, kind: &str) -> Vec<f64> {
         m.feature_importance(super::forest::tree_importance(kind))

@@ -7,7 +7,7 @@ mod logistic;
 
 use mp_core::params::one_of;
 use mp_core::{ColMajor, Error, ErrorCode, NoopObserver, Observer, Result};
-use mp_tree::{BinSpec, BinnedMatrix};
+use mp_tree::{BinSpec, BinnedMatrix, ColumnSwaps};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use std::fmt::Debug;
@@ -62,6 +62,11 @@ pub(crate) trait Kind: 'static {
     /// One model per entry of `ps` (which differ in [`Kind::PATH_PARAM`] only), in that order.
     fn fit_path(_x: ColMajor, _y: &[f32], _ps: &[Self::Valid]) -> Result<Vec<Self::Fitted>> {
         Err(Error::internal(format!("{} models have no path", Self::NAME)))
+    }
+    /// Tree kinds: `m`'s predictions of `x` ready to be recomputed with one column replaced (permutation
+    /// importance). `None`: the kind predicts the modified matrix in full.
+    fn column_swaps<'a>(_m: &'a Self::Fitted, _x: ColMajor<'a>) -> Result<Option<ColumnSwaps<'a>>> {
+        Ok(None)
     }
     /// How a fit of `p` bins `x` (`None`: the kind does not bin), so one binning serves many fits.
     fn bin_spec(_p: &Self::Valid, _x: &ColMajor) -> Option<BinSpec> {
@@ -119,6 +124,8 @@ pub(crate) trait FittedOps: Debug + Send + Sync {
     /// [`FittedOps::predict`] of the model cut to each of `cuts` (values of the kind's prefix parameters).
     fn predict_prefixes(&self, x: ColMajor, cuts: &[Vec<usize>]) -> Result<Vec<Vec<f32>>>;
     fn importance(&self, kind: &str) -> Result<Vec<f64>>;
+    /// See [`Kind::column_swaps`].
+    fn column_swaps<'a>(&'a self, x: ColMajor<'a>) -> Result<Option<ColumnSwaps<'a>>>;
     fn summary(&self) -> serde_json::Value;
     fn check_body(&self) -> Result<bool>;
     /// Tag byte + postcard body (byte-identical to the former `AnyModel` enum encoding).
@@ -218,6 +225,9 @@ impl<K: Kind> FittedOps for Fitted<K> {
         }
         let valid = one_of(K::IMPORTANCE.iter().copied());
         Err(Error::invalid_param("importance kind", format!("{kind:?} is not available for a {} model (use {valid})", K::NAME)))
+    }
+    fn column_swaps<'a>(&'a self, x: ColMajor<'a>) -> Result<Option<ColumnSwaps<'a>>> {
+        K::column_swaps(&self.0, x)
     }
     fn summary(&self) -> serde_json::Value {
         K::summary(&self.0)
