@@ -70,7 +70,8 @@ impl<'a> ColumnSwaps<'a> {
         }
         let trees = self.predictor.trees();
         // Per tree and node: where a walk with `feature` replaced must restart (see `FlatTree::entries`).
-        let entries: Vec<Vec<Entry>> = trees.iter().map(|t| t.entries(feature as u32)).collect();
+        // `None`: the tree never splits on `feature`, every row keeps its leaf.
+        let entries: Vec<Option<Vec<Entry>>> = trees.iter().map(|t| t.entries(feature as u32)).collect();
         // One task per (replacement, block of rows): the block's sums, every tree applied in order.
         let blocks = n.div_ceil(SWAP_BLOCK);
         let done = par::map_indexed(columns.len() * blocks, |k| {
@@ -82,8 +83,14 @@ impl<'a> ColumnSwaps<'a> {
             for (t, (tree, entries)) in trees.iter().zip(&entries).enumerate() {
                 // The pairs that may move (every pair without a leaf table), then their new leaves.
                 todo.clear();
-                match self.leaves.get(t) {
-                    Some(l) => {
+                match (self.leaves.get(t), entries) {
+                    (Some(l), None) => {
+                        for (o, &i) in out.iter_mut().zip(&l[start..start + len]) {
+                            *o += tree.value(i) as f64;
+                        }
+                        continue;
+                    }
+                    (Some(l), Some(entries)) => {
                         let l = &l[start..start + len];
                         leaf.copy_from_slice(l);
                         // Branch-free: every pair is written, only the ones that may move are kept.
@@ -96,7 +103,7 @@ impl<'a> ColumnSwaps<'a> {
                         }
                         todo.truncate(m);
                     }
-                    None => todo.extend((0..len as u32).map(|k| (k, Entry { node: 0, steps: tree.depth() as u32 }))),
+                    (None, _) => todo.extend((0..len as u32).map(|k| (k, Entry { node: 0, steps: tree.depth() as u32 }))),
                 }
                 tree.walk_swapped(&self.rows[start * self.x.n_features()..], self.x.n_features(), feature as u32, &col[start..start + len], &todo, &mut leaf);
                 for (o, &i) in out.iter_mut().zip(&leaf) {
@@ -136,8 +143,10 @@ impl FlatTree {
         out
     }
 
-    /// [`Entry`] of every node for `feature` (meaningful on leaves; children come after their parents).
-    fn entries(&self, feature: u32) -> Vec<Entry> {
+    /// [`Entry`] of every node for `feature` (meaningful on leaves; children come after their parents);
+    /// `None` when no node splits on `feature`.
+    fn entries(&self, feature: u32) -> Option<Vec<Entry>> {
+        (0..self.n_nodes()).find_map(|i| self.split(i).filter(|s| s.0 == feature))?;
         let none = Entry { node: 0, steps: 0 };
         let mut e = vec![none; self.n_nodes()];
         let mut depth = vec![0u32; self.n_nodes()];
@@ -150,7 +159,7 @@ impl FlatTree {
                 }
             }
         }
-        e
+        Some(e)
     }
 
     /// `leaf[k] :=` the leaf of row `k` of row-major `rows` (`f` values per row) with `feature` read from
