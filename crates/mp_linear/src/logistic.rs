@@ -79,11 +79,12 @@ pub fn fit_logistic(x: ColMajor, y: &[f32], params: &LogisticValidParams) -> Res
 /// differs from a cold fit's only within the stopping tolerance.
 pub fn fit_logistic_from(x: ColMajor, y: &[f32], params: &LogisticValidParams, start: Option<&LogisticModel>) -> Result<LogisticModel> {
     let (scaler, design) = prepare(x, y, params)?;
+    let warm = start.is_some();
     let start = match start {
         Some(m) => m.point_in(&scaler)?,
         None => Point { w: vec![0.0; x.n_features()], b: 0.0 },
     };
-    Ok(solve_into(&design, params, scaler, start))
+    Ok(solve_into(&design, params, scaler, start, warm))
 }
 
 /// Checks the inputs, fits the scaler and builds the design matrix.
@@ -96,10 +97,10 @@ pub(crate) fn prepare<'a>(x: ColMajor<'a>, y: &[f32], params: &LogisticValidPara
     Ok((scaler, design))
 }
 
-/// Runs the solver from `start` and wraps the solution as a model.
-pub(crate) fn solve_into(design: &Design, params: &LogisticValidParams, scaler: Standardizer, start: Point) -> LogisticModel {
+/// Runs the solver from `start` (at least one Newton step when `warm`) and wraps the solution as a model.
+pub(crate) fn solve_into(design: &Design, params: &LogisticValidParams, scaler: Standardizer, start: Point, warm: bool) -> LogisticModel {
     let p = &params.0;
-    let settings = Settings { l2: p.l2, max_iter: p.max_iter, tol: p.tol, fit_intercept: p.fit_intercept };
+    let settings = Settings { l2: p.l2, max_iter: p.max_iter, tol: p.tol, fit_intercept: p.fit_intercept, min_steps: u64::from(warm) };
     let Point { w, b } = solve(design, &settings, start);
     LogisticModel { scaler, weights: w, intercept: b }
 }

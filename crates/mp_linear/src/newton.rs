@@ -24,6 +24,9 @@ pub(crate) struct Settings {
     pub max_iter: u64,
     pub tol: f64,
     pub fit_intercept: bool,
+    /// Newton steps taken before the tolerance may stop the run: 1 from a warm start, so a start that
+    /// already meets `tol` (a neighbouring penalty's solution) is still moved to this penalty's optimum.
+    pub min_steps: u64,
 }
 
 /// Minimizes the objective from `start` and returns the last iterate.
@@ -34,7 +37,7 @@ pub(crate) fn solve(d: &Design, s: &Settings, start: Point) -> Point {
         at.b = 0.0;
     }
     let penalty = |p: &Point| 0.5 * s.l2 * p.w.iter().map(|w| w * w).sum::<f64>();
-    for _ in 0..s.max_iter {
+    for it in 0..s.max_iter {
         let e = d.eval(&at);
         let f = e.loss + penalty(&at);
         let mut g = e.grad;
@@ -42,7 +45,7 @@ pub(crate) fn solve(d: &Design, s: &Settings, start: Point) -> Point {
         if !s.fit_intercept {
             g[k] = 0.0;
         }
-        if (g.iter().map(|v| v * v).sum::<f64>()).sqrt() / n < s.tol {
+        if it >= s.min_steps && (g.iter().map(|v| v * v).sum::<f64>()).sqrt() / n < s.tol {
             break;
         }
         let mut h = d.hessian(&e.p);
@@ -56,7 +59,7 @@ pub(crate) fn solve(d: &Design, s: &Settings, start: Point) -> Point {
         let step = newton_step(&h, &g[..dim], dim);
         let slope: f64 = step.iter().zip(&g).map(|(s, g)| s * g).sum();
         // not a descent direction (or NaN): nothing left to gain in floating point
-        if slope.is_nan() || slope >= 0.0 {
+        if slope.is_nan() || -slope <= 1e-16 * f.abs() {
             break;
         }
         let mut alpha = 1.0;

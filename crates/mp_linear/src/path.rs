@@ -25,8 +25,10 @@ pub fn fit_logistic_path(x: ColMajor, y: &[f32], params: &[LogisticValidParams])
     order.sort_by(|&a, &b| params[b].params().l2.total_cmp(&params[a].params().l2));
     let mut out: Vec<Option<LogisticModel>> = vec![None; params.len()];
     let mut start = Point { w: vec![0.0; x.n_features()], b: 0.0 };
-    for i in order {
-        let m = solve_into(&design, &params[i], scaler.clone(), start);
+    for (n, i) in order.into_iter().enumerate() {
+        // every penalty after the first takes at least one Newton step from its warm start: a start that
+        // already meets `tol` (penalties close together) would otherwise be kept as it is
+        let m = solve_into(&design, &params[i], scaler.clone(), start, n > 0);
         start = Point { w: m.weights.clone(), b: m.intercept };
         out[i] = Some(m);
     }
@@ -65,6 +67,20 @@ mod tests {
                 assert_eq!(cold.scaler, m.scaler);
             }
         }
+    }
+
+    /// Penalties so close that the previous solution already meets `tol` still get their own model
+    /// (at least one Newton step, which from so near lands within 1e-6 of the optimum).
+    #[test]
+    fn close_penalties_are_not_left_at_the_start() {
+        let (x, y) = data(2000, 5);
+        let xm = ColMajor::new(&x, 2000).unwrap();
+        let params: Vec<_> = [1.0, 0.99].iter().map(|&l2| LogisticParams { l2, ..Default::default() }.check().unwrap()).collect();
+        let path = fit_logistic_path(xm, &y, &params).unwrap();
+        assert_ne!(path[0].weights, path[1].weights);
+        let optimum = fit_logistic(xm, &y, &LogisticParams { l2: 0.99, tol: 1e-12, ..Default::default() }.check().unwrap()).unwrap();
+        let d = optimum.weights.iter().zip(&path[1].weights).map(|(a, b)| (a - b).abs()).fold(0.0, f64::max);
+        assert!(d < 1e-6, "{d:e}");
     }
 
     #[test]
