@@ -108,13 +108,13 @@ pub(crate) fn fit_holdout(x: ColMajor, y: &[f32], spec: &ModelSpec, split: &Vali
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    /// Few noisy rows and deep, fast trees: validation loss bottoms out early, then rises.
-    fn overfitting_data() -> (Vec<f32>, Vec<f32>, usize) {
-        let n = 400;
-        let mut rng = mp_core::Rng::new(11);
+    /// `n` noisy rows x 3 features (column-major; one informative), labels: deep, fast boosting
+    /// overfits them, so validation loss bottoms out early, then rises. Shared by the early-stopping tests.
+    pub(crate) fn noisy_rows(n: usize, seed: u64) -> (Vec<f32>, Vec<f32>) {
+        let mut rng = mp_core::Rng::new(seed);
         let mut x = vec![0f32; n * 3];
         let mut y = vec![0f32; n];
         for i in 0..n {
@@ -122,9 +122,14 @@ mod tests {
             for j in 0..3 {
                 x[j * n + i] = if j == 0 { a as f32 } else { rng.next_f64() as f32 };
             }
-            y[i] = (a + 0.6 * (rng.next_f64() - 0.5) > 0.5) as u8 as f32;
+            y[i] = f32::from(a + 0.6 * (rng.next_f64() - 0.5) > 0.5);
         }
-        (x, y, n)
+        (x, y)
+    }
+
+    fn overfitting_data() -> (Vec<f32>, Vec<f32>, usize) {
+        let (x, y) = noisy_rows(400, 11);
+        (x, y, 400)
     }
 
     const SPEC: &str = r#"{"kind":"gbt","params":{"n_estimators":200,"learning_rate":0.5,"max_depth":6,"min_child_weight":0,"early_stopping_rounds":5,"seed":1}}"#;

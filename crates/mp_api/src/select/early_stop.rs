@@ -112,23 +112,13 @@ pub(super) fn take_best_iterations(reports: &mut [ConfigReport]) -> Vec<Option<E
 mod tests {
     use super::super::{grid_search, grid_search_json, GridReport, Scoring};
     use crate::fit::fit_with;
+    use crate::fit::tests::noisy_rows;
     use mp_core::metrics::BinaryMetrics;
     use mp_core::{BinaryLabels, ErrorCode, NoopObserver};
     use mp_select::stratified_kfold;
 
-    /// Few noisy rows: deep, fast boosting overfits, so validation loss bottoms out early.
     fn noisy(n: usize) -> (Vec<f32>, Vec<f32>) {
-        let mut rng = mp_core::Rng::new(21);
-        let mut x = vec![0f32; n * 3];
-        let mut y = vec![0f32; n];
-        for i in 0..n {
-            let a = rng.next_f64();
-            for j in 0..3 {
-                x[j * n + i] = if j == 0 { a as f32 } else { rng.next_f64() as f32 };
-            }
-            y[i] = f32::from(a + 0.6 * (rng.next_f64() - 0.5) > 0.5);
-        }
-        (x, y)
+        noisy_rows(n, 21)
     }
 
     const STOPPING: &str = r#"{"kind":"gbt","params":{"n_estimators":150,"learning_rate":0.5,"max_depth":6,"min_child_weight":0,"seed":1},"grid":{"early_stopping_rounds":[4]}}"#;
