@@ -7,6 +7,7 @@
 use crate::model::Model;
 use crate::select::Scoring;
 use mp_core::metrics::BinaryMetrics;
+use mp_core::par::map_indexed;
 use mp_core::{ColMajor, Error, ErrorCode, Result, Rng};
 use serde::{Deserialize, Serialize};
 
@@ -63,7 +64,7 @@ pub fn permutation_importance_json(model: &Model, x: &[f32], n_rows: usize, y: &
     };
     let drops: Vec<Vec<f64>> = match model.column_swaps(xm)? {
         // Tree models: features in parallel, each re-walking only the (row, tree) pairs that read it.
-        Some(swaps) => map_features(xm.n_features(), |j| {
+        Some(swaps) => map_indexed(xm.n_features(), |j| {
             let cols: Vec<Vec<f32>> = (0..n_repeats).map(|r| shuffled(j, r)).collect();
             let refs: Vec<&[f32]> = cols.iter().map(Vec::as_slice).collect();
             swaps.predict(j, &refs)?.iter().map(|p| Ok(baseline - score(scoring, y, p)?)).collect()
@@ -94,19 +95,6 @@ pub fn permutation_importance_json(model: &Model, x: &[f32], n_rows: usize, y: &
     }
     let out = PermutationImportance { scoring, baseline: if scoring == Scoring::LogLoss { -baseline } else { baseline }, mean, std };
     serde_json::to_string(&out).map_err(|e| Error::internal(e.to_string()))
-}
-
-/// `f(j)` for every feature, in order; in parallel under `parallel` (each result depends only on `j`).
-fn map_features<R: Send>(n: usize, f: impl Fn(usize) -> R + Sync + Send) -> Vec<R> {
-    #[cfg(feature = "parallel")]
-    {
-        use rayon::prelude::*;
-        (0..n).into_par_iter().map(f).collect()
-    }
-    #[cfg(not(feature = "parallel"))]
-    {
-        (0..n).map(f).collect()
-    }
 }
 
 #[cfg(test)]

@@ -8,13 +8,7 @@ pub(crate) const CHUNK: usize = 64;
 pub(crate) fn map_chunks<T: Send>(n: usize, f: impl Fn(Range<usize>) -> Vec<T> + Sync + Send) -> Vec<T> {
     let chunks = n.div_ceil(CHUNK);
     let run = |c: usize| f(c * CHUNK..((c + 1) * CHUNK).min(n));
-    #[cfg(feature = "parallel")]
-    let parts: Vec<Vec<T>> = {
-        use rayon::prelude::*;
-        (0..chunks).into_par_iter().map(run).collect()
-    };
-    #[cfg(not(feature = "parallel"))]
-    let parts: Vec<Vec<T>> = (0..chunks).map(run).collect();
+    let parts: Vec<Vec<T>> = mp_core::par::map_indexed(chunks, run);
     let mut out = Vec::with_capacity(parts.iter().map(Vec::len).sum());
     for p in parts {
         out.extend(p);

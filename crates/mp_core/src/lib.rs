@@ -6,6 +6,7 @@ pub mod math;
 pub mod matrix;
 pub mod metrics;
 pub mod observer;
+pub mod par;
 pub mod params;
 pub mod rng;
 

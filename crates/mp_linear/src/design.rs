@@ -221,13 +221,5 @@ fn log1p_exp(z: f64) -> f64 {
 
 /// `f` of every chunk, in chunk order (over rayon threads with the `parallel` feature).
 fn map_chunks<T: Send>(chunks: Vec<std::ops::Range<usize>>, f: impl Fn(std::ops::Range<usize>) -> T + Sync + Send) -> Vec<T> {
-    #[cfg(feature = "parallel")]
-    {
-        use rayon::prelude::*;
-        chunks.into_par_iter().map(f).collect()
-    }
-    #[cfg(not(feature = "parallel"))]
-    {
-        chunks.into_iter().map(f).collect()
-    }
+    mp_core::par::map_indexed(chunks.len(), |i| f(chunks[i].clone()))
 }

@@ -1,17 +1,6 @@
 //! Tiny parallel/sequential shims: identical results with or without the `parallel` feature.
 
-/// Maps `f` over `0..n` and returns the results in index order (in parallel under `parallel`).
-pub(crate) fn map_indexed<R: Send>(n: usize, f: impl Fn(usize) -> R + Sync + Send) -> Vec<R> {
-    #[cfg(feature = "parallel")]
-    {
-        use rayon::prelude::*;
-        (0..n).into_par_iter().map(f).collect()
-    }
-    #[cfg(not(feature = "parallel"))]
-    {
-        (0..n).map(f).collect()
-    }
-}
+pub(crate) use mp_core::par::map_indexed;
 
 /// Calls `f(chunk_index, chunk)` for each `chunk`-sized piece of `data` (in parallel under `parallel`
 /// when `parallel` is true). Each chunk is processed by exactly one thread, in its own order.
