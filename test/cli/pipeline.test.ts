@@ -133,6 +133,22 @@ describe('moviepref pipeline commands', () => {
     assert.ok(!existsSync(join(tmp, 'bad-art')), 'no partial artifacts');
   });
 
+  it('run --search-rows N: each search sees a stratified N-row sample, the best configuration is refit on every training row', () => {
+    const out = join(tmp, 'search-rows');
+    const r = cli(['run', '--mode', 'demo', '--search-rows', '800', '--json', '--out', out, '--seed', '3']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /grid search, \d+ configs x 3 folds on 800 rows/);
+    assert.match(r.stderr, /refit of the best configuration on all \d+ rows/);
+    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
+    assert.equal(report.config.search_rows, 800);
+    assert.ok(report.split.train > 800, `demo training rows ${report.split.train}`);
+    for (const m of report.models) assert.equal(m.search_rows, 800, m.name);
+    const bad = cli(['run', '--mode', 'demo', '--search-rows', '10', '--json', '--out', join(tmp, 'search-rows-bad')]);
+    assert.equal(bad.code, 2);
+    assert.match(JSON.parse(bad.stdout).error.message, /--search-rows must be an integer >= 100, got 10/);
+    assert.ok(!existsSync(join(tmp, 'search-rows-bad')), 'no artifacts from a refused run');
+  });
+
   it('bad flags are usage errors', () => {
     assert.equal(cli(['run', '--mode', 'huge']).code, 2);
     assert.equal(cli(['run', '--source', 'csv']).code, 2);

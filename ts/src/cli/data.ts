@@ -25,6 +25,12 @@ export function checkSeed(seed: number): number {
   return seed;
 }
 
+/** `--search-rows`: a whole number of rows, at least 100 (the folds of a smaller sample are too thin to rank configurations). */
+export function checkSearchRows(v: number): number {
+  if (!Number.isInteger(v) || v < 100) throw new MlError('INVALID_ARGUMENT', `--search-rows must be an integer >= 100, got ${v}`);
+  return v;
+}
+
 export function checkFraction(v: number): number {
   if (!(v > 0 && v < 1)) throw new MlError('INVALID_ARGUMENT', `--test-fraction must be in (0, 1), got ${v}`);
   return v;

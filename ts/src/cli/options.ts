@@ -1,6 +1,6 @@
 /** Reusable option builders: every command composes the ones it needs. */
 import type { Argv } from 'yargs';
-import { SEARCHES, type SearchKind } from '../pipeline/train.js';
+import { SEARCH_ROWS, SEARCHES, type SearchKind } from '../pipeline/train.js';
 
 export interface GlobalOptions {
   json: boolean;
@@ -58,13 +58,24 @@ export function withOut<T>(y: Argv<T>, what: string, fallback: string): Argv<T &
   return y.option('out', { type: 'string', default: fallback, describe: what }) as Argv<T & { out: string }>;
 }
 
-/** `--search grid|halving`: how the pipeline compares each kind's configurations (pipeline/train.ts). */
-export function withSearch<T>(y: Argv<T>): Argv<T & { search: SearchKind }> {
-  return y.option('search', {
-    choices: SEARCHES,
-    default: 'grid' as const,
-    describe: 'grid: every configuration on every fold; halving: successive halving (factor 3), the best third goes on with 3x the rows',
-  }) as Argv<T & { search: SearchKind }>;
+export interface SearchOptions {
+  search: SearchKind;
+  'search-rows': number;
+}
+
+/** `--search grid|halving` and `--search-rows N`: how the pipeline compares each kind's configurations, on how many rows (pipeline/train.ts). */
+export function withSearch<T>(y: Argv<T>): Argv<T & SearchOptions> {
+  return y
+    .option('search', {
+      choices: SEARCHES,
+      default: 'grid' as const,
+      describe: 'grid: every configuration on every fold; halving: successive halving (factor 3), the best third goes on with 3x the rows',
+    })
+    .option('search-rows', {
+      type: 'number',
+      default: SEARCH_ROWS,
+      describe: 'The search runs on at most this many training rows (stratified sample); the best configuration is refit on all of them',
+    }) as Argv<T & SearchOptions>;
 }
 
 /** `--model DIR`: the artifacts directory a saved pipeline is loaded from (evaluate, predict, serve). */

@@ -1,17 +1,16 @@
 /** `moviepref run` (generated data) and `moviepref train` (your data): the whole pipeline into an artifacts dir. */
 import type { Argv, CommandModule } from 'yargs';
-import { checkFraction, checkSeed, dataSource } from '../cli/data.js';
-import { type DataOptions, type GlobalOptions, type SplitOptions, withData, withGlobals, withOut, withSearch, withSeed, withSplit } from '../cli/options.js';
+import { checkFraction, checkSearchRows, checkSeed, dataSource } from '../cli/data.js';
+import { type DataOptions, type GlobalOptions, type SearchOptions, type SplitOptions, withData, withGlobals, withOut, withSearch, withSeed, withSplit } from '../cli/options.js';
 import { Progress } from '../cli/progress.js';
 import { runCommand } from '../cli/command.js';
 import { loadEngine } from '../engine/index.js';
 import type { Mode } from '../pipeline/kinds.js';
 import { runPipeline } from '../pipeline/job.js';
-import type { SearchKind } from '../pipeline/train.js';
 import { demoPredictions, type DemoUser } from '../cli/demo-prompt.js';
 import { renderRun, type RunSummary, summarizeRun } from '../cli/run-summary.js';
 
-type Args = GlobalOptions & DataOptions & SplitOptions & { mode: Mode; seed: number; out: string; search: SearchKind };
+type Args = GlobalOptions & DataOptions & SplitOptions & SearchOptions & { mode: Mode; seed: number; out: string };
 
 function builder(y: Argv, defaultSource: DataOptions['source']) {
   return withOut(withSearch(withSplit(withData(withSeed(withGlobals(y))))), 'Artifacts directory (models, fitted features, report.json, report.html)', 'runs/latest')
@@ -26,10 +25,11 @@ async function handler(argv: Args): Promise<void> {
     async (): Promise<RunSummary & { demo?: DemoUser[] }> => {
       const seed = checkSeed(argv.seed);
       const source = dataSource(argv, argv.mode, seed);
+      const searchRows = checkSearchRows(argv['search-rows']);
       const engine = loadEngine(argv.backend);
       const progress = new Progress({ json: argv.json });
       try {
-        const r = await runPipeline({ mode: argv.mode, seed, source, split: argv.split, testFraction: checkFraction(argv['test-fraction']), out: argv.out, search: argv.search, engine, onProgress: progress.step, onFitProgress: progress.fits });
+        const r = await runPipeline({ mode: argv.mode, seed, source, split: argv.split, testFraction: checkFraction(argv['test-fraction']), out: argv.out, search: argv.search, searchRows, engine, onProgress: progress.step, onFitProgress: progress.fits });
         progress.step(`artifacts written to ${argv.out}`);
         const summary = summarizeRun(r.report, argv.out);
         if (argv.mode !== 'demo') return summary;

@@ -20,7 +20,7 @@ import type { CollabSearch } from '../features/collab-search.js';
 import { FOLDS, type KindEntry, type Mode } from './kinds.js';
 import { deriveSeed } from './seeds.js';
 import { FittedPipeline } from './serving.js';
-import { type FitProgressEvent, refitOptions, type SearchKind, type TrainedModel, trainAll } from './train.js';
+import { type FitProgressEvent, refitOptions, SEARCH_ROWS, type SearchKind, type TrainedModel, trainAll } from './train.js';
 
 export interface FitOptions {
   mode: Mode;
@@ -152,7 +152,7 @@ export async function fitPipeline(ds: Dataset, o: FitOptions): Promise<FitResult
   const errors = analyzeErrors(ds, test, best.testP, { user: f.fitted.stats.users.count, movie: f.fitted.stats.movies.count }, f.index.userRow, f.index.movieRow);
   let liked = 0;
   for (let i = 0; i < ds.interactions.n; i++) liked += ds.interactions.liked[i] as number;
-  const config = { mode: o.mode, seed: o.seed, source: o.sourceKind ?? ds.source, split: o.split, test_fraction: o.testFraction, search: o.search ?? 'grid' };
+  const config = { mode: o.mode, seed: o.seed, source: o.sourceKind ?? ds.source, split: o.split, test_fraction: o.testFraction, search: o.search ?? 'grid', search_rows: o.searchRows ?? SEARCH_ROWS };
   const draft: Omit<RunReport, 'insights'> = {
     schema: REPORT_SCHEMA,
     created: new Date().toISOString(),

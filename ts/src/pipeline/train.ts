@@ -15,10 +15,22 @@ import { deriveSeed } from './seeds.js';
 export const SEARCHES = ['grid', 'halving'] as const;
 export type SearchKind = (typeof SEARCHES)[number];
 
-/** The grid search runs on at most this many training rows (stratified, seeded); the best configuration is then refit on all rows. */
-export const SEARCH_ROWS = 400_000;
-/** Permutation importance is measured on at most this many test rows. */
-export const PERMUTATION_ROWS = 50_000;
+/**
+ * The search's work budget: each kind's search (every configuration x fold) runs on at most this many
+ * training rows (a stratified seeded sample), and only the best configuration is refit on all rows. A
+ * search's cost is configurations x folds x fit(rows), so without a cap it grows with the data (a full-mode
+ * search on ~400k rows took ~10 min per model); with it the search costs at most ~2.5x what it costs at the seed's
+ * size and the data size shows up only in the one refit. Tables of up to this many rows are searched
+ * whole. `--search-rows` overrides it (e.g. a larger sample for a final run).
+ */
+export const SEARCH_ROWS = 100_000;
+/**
+ * Permutation importance is measured on at most this many test rows (stratified, seeded). Its cost is
+ * features x repeats x predict(rows), and the noise of the AUC drops it reports shrinks only as
+ * 1/sqrt(rows): past a few 10k rows more rows buy little precision for much time (at 500k interactions, 50k
+ * rows took ~60 s of a forest's evaluation).
+ */
+export const PERMUTATION_ROWS = 20_000;
 
 export interface TrainedModel {
   name: string;
