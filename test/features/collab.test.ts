@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { type CollabFit, type CollabModelLike, type CollabRatings, type CollabSpec, collabColumns, rankAuc } from '../../ts/src/features/collab.js';
-import { type CollabGrid, collabCandidates, collabFeatures } from '../../ts/src/features/collab-search.js';
+import { type CollabGrid, collabCandidates, collabFeatures, collabFitCount, userSample } from '../../ts/src/features/collab-search.js';
 import type { MlError } from '../../ts/src/engine/errors.js';
 import { COLLAB_GRIDS } from '../../ts/src/pipeline/kinds.js';
 import { oofFolds } from '../../ts/src/features/folds.js';
@@ -169,6 +169,58 @@ describe('collaborative feature group', () => {
     const again = await collabFeatures(ds, split, folds, { fit: baseline, specs: f.fitted.models.map((m) => m.spec), target: f.choice.target });
     assert.deepEqual(again.train, f.train);
     assert.deepEqual(again.test, f.test);
+  });
+
+  it('over the search budget, candidates are compared on whole users of a seeded sample; the winners\' columns are then out of fold on every row', async () => {
+    const ds = tinyDataset(120, 80, 4000, 7, 'genre');
+    const split = quarterSplit(ds.interactions.n);
+    const folds = oofFolds(split.train.length, 5, 2);
+    const grid = { mf: { shrink: [200, 0.5, 5] }, item_knn: { shrink: [0.1, 1000] } };
+    const sizes: number[] = [];
+    const fitUsers: Set<number>[] = [];
+    const recording: CollabFit = (r, spec) => {
+      sizes.push(r.users.length);
+      fitUsers.push(new Set(r.users));
+      return baseline(r, spec);
+    };
+    const seen: number[] = [];
+    const opts = { fit: recording, specs: [MF, KNN], grid, searchRows: 1000, sampleSeed: 5, onFit: (d: number, total: number) => seen.push(total) };
+    const f = await collabFeatures(ds, split, folds, opts);
+    const sample = f.choice.sample!;
+    const trainUsers = Int32Array.from(split.train, (r) => ds.interactions.user[r]!);
+    const keep = userSample(trainUsers, 1000, 5)!;
+    assert.deepEqual(sample, { users: new Set(Int32Array.from(keep, (i) => trainUsers[i]!)).size, rows: keep.length });
+    assert.ok(sample.rows >= 1000 && sample.rows < split.train.length && sample.users < new Set(trainUsers).size, JSON.stringify(sample));
+    // Every candidate's fits (5 folds x (2 targets x 3 MF + 2 kNN)) saw only sampled users; then 5 fold fits per winner on every row, then the 2 refits.
+    const n = collabFitCount([MF, KNN], grid, 5, 2, true);
+    assert.equal(n, 5 * (2 * 3 + 2) + 5 * 2 + 2);
+    assert.equal(sizes.length, n);
+    assert.deepEqual(new Set(seen), new Set([n]));
+    const sampled = new Set(Int32Array.from(keep, (i) => trainUsers[i]!));
+    const onSample = fitUsers.map((users) => [...users].every((u) => sampled.has(u)));
+    assert.equal(onSample.filter(Boolean).length, 5 * 8, 'the candidates\' fits saw sampled users only');
+    sizes.forEach((m, k) => assert.ok(onSample[k] ? m < sample.rows : m > sample.rows, `fit ${k}: ${m} rows`));
+    // The training columns are the winners' out-of-fold columns on every row: what a search-free run of the chosen specs gives.
+    const again = await collabFeatures(ds, split, folds, { fit: baseline, specs: f.fitted.models.map((m) => m.spec), target: f.choice.target });
+    assert.equal(again.choice.sample, null);
+    assert.deepEqual(again.train, f.train);
+    assert.deepEqual(again.test, f.test);
+    // Under the budget nothing is sampled.
+    const whole = await collabFeatures(ds, split, folds, { fit: baseline, specs: [MF], target: 'rating', searchRows: split.train.length });
+    assert.equal(whole.choice.sample, null);
+  });
+
+  it('userSample: whole users in a seeded order independent of row order, until their rows reach the budget', () => {
+    const rng = new Rng(3);
+    const users = Int32Array.from({ length: 5000 }, () => rng.int(300));
+    assert.equal(userSample(users, 5000, 1), null);
+    const keep = userSample(users, 1200, 1)!;
+    const chosen = new Set(Array.from(keep, (i) => users[i]!));
+    assert.deepEqual(Array.from(keep), Array.from(users.keys()).filter((i) => chosen.has(users[i]!)), 'every row of each chosen user, ascending');
+    assert.ok(keep.length >= 1200);
+    const reversed = userSample(users.slice().reverse(), 1200, 1)!;
+    assert.deepEqual(new Set(Array.from(reversed, (i) => users[users.length - 1 - i]!)), chosen, 'the same users whatever the row order');
+    assert.notDeepEqual(new Set(Array.from(userSample(users, 1200, 2)!, (i) => users[i]!)), chosen, 'another seed, other users');
   });
 
   it('no test row reaches any candidate\'s fit or score: only the final all-training-rows models see test pairs', async () => {

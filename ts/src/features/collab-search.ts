@@ -14,9 +14,17 @@
  * choice was scored on: no extra fit, no extra leakage); the winners refit on all training rows score
  * the test rows and serve. Every candidate's AUC is recorded.
  *
- * Cost: folds x (targets x |MF grid| + |kNN grid|) fits, plus one all-training-rows fit per model
- * (`collabFitCount`); `onFit` hears each one finish, `done` 1, 2, ... up to that total.
+ * Budget: with more training rows than `searchRows`, the candidates are compared on the rows of a seeded
+ * sample of users (every training row of each sampled user, on the same folds), so the search's cost
+ * stops growing with the data; the winners then get their out-of-fold columns on every training row
+ * (one more fit per fold and model). A user sample keeps each sampled user's history whole: the models
+ * see the users' density they will see in the refit, only fewer of them.
+ *
+ * Cost: folds x (targets x |MF grid| + |kNN grid|) fits, plus folds x models when the search ran on a
+ * sample, plus one all-training-rows fit per model (`collabFitCount`); `onFit` hears each one finish,
+ * `done` 1, 2, ... up to that total.
  */
+import { Rng } from '../data/rng.js';
 import type { Dataset } from '../data/schema.js';
 import { MlError } from '../engine/errors.js';
 import {
@@ -51,11 +59,18 @@ export interface CollabSearch {
   best: number;
 }
 
-/** How the group was chosen: MF's target, the best MF out-of-fold AUC per target, and each model's search (spec order). */
+/** The rows the search compared candidates on when it ran on a sample of users (null: on every training row). */
+export interface CollabSample {
+  users: number;
+  rows: number;
+}
+
+/** How the group was chosen: MF's target, the best MF out-of-fold AUC per target, each model's search (spec order), and its sample. */
 export interface CollabChoice {
   target: CollabTarget;
   cv_auc: Partial<Record<CollabTarget, number>>;
   search: CollabSearch[];
+  sample: CollabSample | null;
 }
 
 export interface CollabOptions {
@@ -68,6 +83,10 @@ export interface CollabOptions {
   target?: CollabTarget;
   /** After each collaborative fit: fits done so far and the total (`collabFitCount` for this run's targets). */
   onFit?: (done: number, total: number) => void;
+  /** The search's row budget (see the header): compare candidates on a sample of users holding about this many training rows; default: every row. */
+  searchRows?: number;
+  /** Seed of that user sample (default 0). */
+  sampleSeed?: number;
 }
 
 export interface CollabFeatures {
@@ -92,11 +111,32 @@ export function collabCandidates(kind: CollabKind, grid: Readonly<Record<string,
 
 /**
  * Fits the search makes: per fold, every MF candidate on each of `targets` targets and every candidate of
- * the further models on the chosen target, then one all-training-rows fit per model.
+ * the further models on the chosen target (plus, when it ran on a sample, each winner on every row),
+ * then one all-training-rows fit per model.
  */
-export function collabFitCount(specs: readonly CollabSpec[], grid: CollabGrid | undefined, folds: number, targets: number): number {
+export function collabFitCount(specs: readonly CollabSpec[], grid: CollabGrid | undefined, folds: number, targets: number, sampled = false): number {
   const per = specs.reduce((a, s, i) => a + collabCandidates(s.kind, grid?.[s.kind]).length * (i === 0 ? targets : 1), 0);
-  return folds * per + specs.length;
+  return folds * (per + (sampled ? specs.length : 0)) + specs.length;
+}
+
+/**
+ * Positions (ascending) of the rows of a seeded sample of users: users drawn in a seeded order (a shuffle
+ * of the distinct ids, ascending first, so the row order does not matter) until their rows reach `max`;
+ * null when there are at most `max` rows.
+ */
+export function userSample(users: Int32Array, max: number, seed: number): Uint32Array | null {
+  if (users.length <= max) return null;
+  const count = new Map<number, number>();
+  for (const u of users) count.set(u, (count.get(u) ?? 0) + 1);
+  const order = new Rng(seed).shuffleInPlace(Int32Array.from(count.keys()).sort());
+  const taken = new Set<number>();
+  let rows = 0;
+  for (const u of order) {
+    if (rows >= max) break;
+    taken.add(u);
+    rows += count.get(u) as number;
+  }
+  return Uint32Array.from({ length: users.length }, (_, i) => i).filter((i) => taken.has(users[i] as number));
 }
 
 /** One fit of the search. */
@@ -139,6 +179,13 @@ function targetFolds(ds: Dataset, train: Uint32Array, folds: Uint32Array[], targ
   const inFold = new Int32Array(train.length);
   folds.forEach((at, k) => at.forEach((i) => (inFold[i] = k)));
   return { target, ...idsOf(ds, train), values, inFold, folds };
+}
+
+/** `t` on the rows at positions `keep` (ascending), each row in its fold. */
+function restrict(t: TargetFolds, keep: Uint32Array): TargetFolds {
+  const inFold = Int32Array.from(keep, (i) => t.inFold[i] as number);
+  const at = (k: number) => Uint32Array.from({ length: keep.length }, (_, q) => q).filter((q) => inFold[q] === k);
+  return { target: t.target, ...ratingsAt(t, keep), inFold, folds: t.folds.map((_, k) => at(k)) };
 }
 
 /** The ratings of the training rows at positions `rows`. */
@@ -192,17 +239,20 @@ export async function collabFeatures(ds: Dataset, split: { train: Uint32Array; t
   const targets = wanted.map((t) => targetFolds(ds, split.train, folds, t)).filter((t): t is TargetFolds => t !== null);
   if (!targets.length) throw new MlError('INVALID_DATA', `collaborative features: target ${wanted.join('/')} is missing on some training rows`);
   const y = Uint8Array.from(split.train, (r) => ds.interactions.liked[r] as number);
-  const fit = counted(o.fit, collabFitCount(o.specs, o.grid, folds.length, targets.length), o.onFit);
+  const keep = o.searchRows === undefined ? null : userSample(targets[0]!.users, o.searchRows, o.sampleSeed ?? 0);
+  const compared = keep ? targets.map((t) => restrict(t, keep)) : targets;
+  const yCompared = keep ? Uint8Array.from(keep, (i) => y[i] as number) : y;
+  const fit = counted(o.fit, collabFitCount(o.specs, o.grid, folds.length, targets.length, keep !== null), o.onFit);
   const searches: CollabSearch[] = [];
   const specs: CollabSpec[] = [];
   const xs: Float32Array[] = [];
   let target: CollabTarget = targets[0]!.target;
   for (const [i, base] of o.specs.entries()) {
-    const s = await search(fit, base, o.grid?.[base.kind], i === 0 ? targets : targets.filter((t) => t.target === target), y);
+    const s = await search(fit, base, o.grid?.[base.kind], i === 0 ? compared : compared.filter((t) => t.target === target), yCompared);
     if (i === 0) target = s.target;
     searches.push(s.record);
     specs.push(s.spec);
-    xs.push(s.x);
+    xs.push(keep ? await outOfFold(fit, s.spec, targets.find((t) => t.target === s.target)!) : s.x);
   }
   const train = new Float32Array(xs.reduce((a, x) => a + x.length, 0));
   xs.reduce((at, x) => (train.set(x, at), at + x.length), 0);
@@ -213,5 +263,6 @@ export async function collabFeatures(ds: Dataset, split: { train: Uint32Array; t
   const t = idsOf(ds, split.test);
   const cv_auc: CollabChoice['cv_auc'] = {};
   for (const c of searches[0]!.candidates) cv_auc[c.target] = Math.max(cv_auc[c.target] ?? -Infinity, c.cv_auc);
-  return { names, train, test: collabColumns(fitted, t.users, t.items), fitted, choice: { target, cv_auc, search: searches } };
+  const sample = keep && { users: new Set(Int32Array.from(keep, (i) => chosen.users[i] as number)).size, rows: keep.length };
+  return { names, train, test: collabColumns(fitted, t.users, t.items), fitted, choice: { target, cv_auc, search: searches, sample } };
 }

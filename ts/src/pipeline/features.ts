@@ -14,7 +14,7 @@ import { type PcaSummary, pca, prune, type Pruning, selectColumns } from '../fea
 import { FeatureTable } from '../features/table.js';
 import { COLLAB_GRIDS, type Mode } from './kinds.js';
 import { deriveSeed } from './seeds.js';
-import type { FitProgressEvent } from './train.js';
+import { type FitProgressEvent, SEARCH_ROWS } from './train.js';
 
 /** The model name of the collaborative search's fit counts (one counter over all its models, targets and folds). */
 export const COLLAB_PROGRESS_MODEL = 'collaborative';
@@ -65,7 +65,8 @@ const withColumns = (t: FeatureTable, names: string[], cols: Float32Array) => {
 /**
  * Features of `split` with out-of-fold folds seeded from the run's root `seed`; `timings` (seconds) gets
  * `features`, `collab` and `selection`. With an engine that has `fitCollab`, the collaborative group joins
- * the catalogue before selection, its models' parameters searched over `mode`'s COLLAB_GRIDS (default full, as the bench's export).
+ * the catalogue before selection, its models' parameters searched over `mode`'s COLLAB_GRIDS (default full, as the bench's export)
+ * within the search's row budget `searchRows` (train.ts SEARCH_ROWS; collab-search.ts samples users).
  */
 export async function prepareFeatures(
   ds: Dataset,
@@ -75,6 +76,7 @@ export async function prepareFeatures(
   engine?: Engine,
   mode: Mode = 'full',
   progress: FeatureProgress = {},
+  searchRows: number = SEARCH_ROWS,
 ): Promise<PreparedFeatures> {
   let t0 = performance.now();
   progress.onProgress?.(`features: out-of-fold aggregates on ${split.train.length} training rows`);
@@ -89,7 +91,8 @@ export async function prepareFeatures(
     progress.onProgress?.(`collaborative: searching ${specs.map((s) => s.kind).join(', ')} over ${built.folds.length} folds of the training rows`);
     const onFitProgress = progress.onFitProgress;
     const onFit = onFitProgress && ((done: number, total: number) => onFitProgress({ model: COLLAB_PROGRESS_MODEL, fits_done: done, fits_total: total }));
-    const c = await collabFeatures(ds, split, built.folds, { fit, specs, grid: COLLAB_GRIDS[mode], onFit });
+    const c = await collabFeatures(ds, split, built.folds, { fit, specs, grid: COLLAB_GRIDS[mode], onFit, searchRows, sampleSeed: deriveSeed(seed, 'collab-sample') });
+    if (c.choice.sample) progress.onProgress?.(`collaborative: candidates compared on the ${c.choice.sample.rows} training rows of ${c.choice.sample.users} sampled users (search budget ${searchRows} rows)`);
     const chosen = c.fitted.models.map((m) => m.spec);
     train = withColumns(train, c.names, c.train);
     test = withColumns(test, c.names, c.test);

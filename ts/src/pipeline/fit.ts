@@ -104,7 +104,7 @@ function collabReport(ds: Dataset, c: NonNullable<PreparedFeatures['collab']>, t
   });
   const columns = test.names.filter((name) => c.names.includes(name));
   const importance_share = Object.fromEntries(trained.map((m) => [m.name, test.names.reduce((s, name, j) => s + (c.names.includes(name) ? (m.importance[j] ?? 0) : 0), 0)]));
-  return { target: c.choice.target, cv_auc: c.choice.cv_auc, search: c.choice.search, baselines, columns, importance_share, without: null };
+  return { target: c.choice.target, cv_auc: c.choice.cv_auc, search: c.choice.search, search_sample: c.choice.sample, baselines, columns, importance_share, without: null };
 }
 
 /** One progress line per collaborative model: the chosen configuration and its out-of-fold AUC. */
@@ -132,7 +132,7 @@ export async function fitPipeline(ds: Dataset, o: FitOptions): Promise<FitResult
   const split = splitDataset(ds, o.split, o.testFraction, deriveSeed(o.seed, 'split'), FOLDS[o.mode]);
   timings.split = (performance.now() - t0) / 1000;
   log(`split: ${o.split}, ${split.train.length} train / ${split.test.length} test`);
-  const f = await prepareFeatures(ds, split, o.seed, timings, o.engine, o.mode, { onProgress: log, onFitProgress: o.onFitProgress });
+  const f = await prepareFeatures(ds, split, o.seed, timings, o.engine, o.mode, { onProgress: log, onFitProgress: o.onFitProgress }, o.searchRows);
   const { train, test } = f;
   for (const s of f.collab?.choice.search ?? []) log(collabChoiceLine(s));
   log(`features: ${train.nFeatures} of ${f.catalogue} kept`);

@@ -16,6 +16,7 @@ export type SeedStream =
   | 'cv-folds'
   | 'demo-users'
   | 'collab'
+  | 'collab-sample'
   | `model:${string}`;
 
 /** A 32-bit seed for `stream`, a pure function of (root, stream name): FNV-1a of the name mixed with the root through splitmix32. */

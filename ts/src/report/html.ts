@@ -34,7 +34,8 @@ const paramText = (p: Record<string, unknown>) => Object.entries(p).map(([k, v])
 function searchTable(c: NonNullable<RunReport['collab']>): string {
   const rows = c.search.flatMap((s) =>
     s.candidates.map((k, i) => `<tr${i === s.best ? ' class="best"' : ''}><td>${esc(s.kind)}</td><td>${esc(k.target)}</td><td>${esc(paramText(k.params))}</td><td>${f(k.cv_auc)}</td></tr>`));
-  return `<table class="search"><tr><th>model</th><th>target</th><th>grid values</th><th>out-of-fold AUC</th></tr>${rows.join('')}</table>`;
+  const sample = c.search_sample ? `<p>Candidates compared on the ${c.search_sample.rows} training rows of ${c.search_sample.users} sampled users (the search's row budget); the chosen models' columns are out of fold on every training row.</p>` : '';
+  return `${sample}<table class="search"><tr><th>model</th><th>target</th><th>grid values</th><th>out-of-fold AUC</th></tr>${rows.join('')}</table>`;
 }
 
 /** The collaborative group: its search (target and parameters), the baselines next to the hybrids, and what the group adds. */

@@ -1,5 +1,5 @@
 /** The versioned run report (report.json), the single source for the HTML report and the CLI summary. */
-import type { CollabSearch } from '../features/collab-search.js';
+import type { CollabSample, CollabSearch } from '../features/collab-search.js';
 import type { Evaluation } from '../pipeline/evaluate.js';
 import type { PcaSummary, Pruning } from '../features/select.js';
 import type { ErrorAnalysis } from './analysis.js';
@@ -65,6 +65,8 @@ export interface CollabReport {
   cv_auc: Partial<Record<'rating' | 'liked', number>>;
   /** Per model (MF first): every candidate (target, grid values, out-of-fold AUC vs liked on training rows) and the chosen index. */
   search: CollabSearch[];
+  /** The users and rows the candidates were compared on when the training rows exceeded the search budget (null: every training row). */
+  search_sample: CollabSample | null;
   baselines: CollabBaseline[];
   /** Kept collaborative columns. */
   columns: string[];
