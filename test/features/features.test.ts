@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Split } from '../../ts/src/data/schema.js';
-import { buildFeatures, featuresForPairs } from '../../ts/src/features/build.js';
+import { buildFeatures, featuresForPairs, servingContext } from '../../ts/src/features/build.js';
+import type { Pair } from '../../ts/src/features/context.js';
+import { Rng } from '../../ts/src/data/rng.js';
+import { loadDataset } from '../../ts/src/pipeline/dataset.js';
 import { applyPreprocessing, fitPreprocessing } from '../../ts/src/pipeline/preprocess.js';
 import { auc } from '../data/auc.js';
 import { tinyDataset } from './tiny.js';
@@ -71,6 +74,36 @@ describe('feature pipeline', () => {
       { u: built.index.userRow[r]!, m: built.index.movieRow[r]!, day: ds.interactions.timestamp[r]! / 86400, hour: ds.interactions.hour[r]!, device: ds.interactions.device.codes[r]! },
     ]);
     for (let j = 0; j < built.test.nFeatures; j++) assert.ok(Object.is(x[j], built.test.column(j)[3]), built.test.names[j]);
+  });
+
+  it('the column writer (user and movie features once per id, gathered) equals each feature evaluated pair by pair, missing values included', async () => {
+    const ds = await loadDataset({ kind: 'synthetic', users: 150, movies: 80, interactions: 4000, seed: 12 });
+    const rng = new Rng(5);
+    // Missing values everywhere a column can have them: ages, categorical codes, the device and the hour.
+    for (let u = 0; u < ds.users.n; u += 7) ds.users.age[u] = Number.NaN;
+    for (let u = 0; u < ds.users.n; u += 5) ds.users.gender.codes[u] = -1;
+    for (let m = 0; m < ds.movies.n; m += 6) ds.movies.budget.codes[m] = -1;
+    for (let r = 0; r < ds.interactions.n; r += 9) ds.interactions.device.codes[r] = -1;
+    for (let r = 0; r < ds.interactions.n; r += 11) ds.interactions.hour[r] = Number.NaN;
+    const built = buildFeatures(ds, halfSplit(ds.interactions.n), { seed: 6 });
+    assert.ok(built.fitted.defs.some((d) => d.per?.key === 'u') && built.fitted.defs.some((d) => d.per?.key === 'm') && built.fitted.defs.some((d) => !d.per));
+    const ctx = servingContext(ds, built.fitted);
+    const pairOf = (r: number): Pair => ({ u: built.index.userRow[r]!, m: built.index.movieRow[r]!, day: ds.interactions.timestamp[r]! / 86400, hour: ds.interactions.hour[r]!, device: ds.interactions.device.codes[r]! });
+    const n = built.test.nRows;
+    let nan = 0;
+    built.fitted.defs.forEach((def, j) => {
+      const col = built.test.column(j);
+      for (let i = 0; i < n; i++) {
+        const want = Math.fround(def.value(ctx, pairOf(built.test.rows[i] as number)));
+        if (Number.isNaN(want)) nan++;
+        assert.ok(Object.is(col[i], want), `${def.name} row ${i}: ${col[i]} vs ${want}`);
+      }
+    });
+    assert.ok(nan > 0, 'the data has missing feature values');
+    // Serving pairs in random order (repeated users and movies) go through the same writer.
+    const rows = Array.from({ length: 50 }, () => built.test.rows[rng.int(n)] as number);
+    const x = featuresForPairs(ds, built.fitted, rows.map(pairOf));
+    built.fitted.defs.forEach((def, j) => rows.forEach((r, i) => assert.ok(Object.is(x[j * rows.length + i], Math.fround(def.value(ctx, pairOf(r)))), def.name)));
   });
 
   it('imputation fills NaN with the fitted medians only', () => {

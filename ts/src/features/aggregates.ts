@@ -89,6 +89,20 @@ export interface SumsPair {
   cross: Cross;
 }
 
+/** One interaction into entity `e`'s sums (the user's or the movie's): no allocation per row. */
+function addRow(s: Sums, e: number, liked: number, rating: number, hb: number, recent: boolean, day: number): void {
+  s.count[e]! += 1;
+  s.likes[e]! += liked;
+  if (!Number.isNaN(rating)) {
+    s.rated[e]! += 1;
+    s.rating[e]! += rating;
+    s.rating2[e]! += rating * rating;
+  }
+  if (hb >= 0) s.hours[e * HOUR_BUCKETS + hb]! += 1;
+  if (recent) s.recent[e]! += 1;
+  s.day[e]! += day;
+}
+
 /** Accumulates `rows` (interaction indices) into per-user and per-movie sums. `recentFrom`: day threshold. */
 export function accumulate(ds: Dataset, idx: Index, rows: ArrayLike<number>, recentFrom: number): SumsPair {
   const G = ds.genres.length;
@@ -112,18 +126,8 @@ export function accumulate(ds: Dataset, idx: Index, rows: ArrayLike<number>, rec
     const day = (it.timestamp[r] as number) / 86400;
     const hb = hourBucket(it.hour[r] as number);
     const imdb = ds.movies.imdbRating[m] as number;
-    for (const [s, e] of [[users, u], [movies, m]] as const) {
-      s.count[e]! += 1;
-      s.likes[e]! += liked;
-      if (!Number.isNaN(rating)) {
-        s.rated[e]! += 1;
-        s.rating[e]! += rating;
-        s.rating2[e]! += rating * rating;
-      }
-      if (hb >= 0) s.hours[e * HOUR_BUCKETS + hb]! += 1;
-      if (day >= recentFrom) s.recent[e]! += 1;
-      s.day[e]! += day;
-    }
+    addRow(users, u, liked, rating, hb, day >= recentFrom, day);
+    addRow(movies, m, liked, rating, hb, day >= recentFrom, day);
     if (!Number.isNaN(imdb)) {
       users.imdb[u]! += imdb;
       users.imdbCount[u]! += 1;

@@ -41,23 +41,93 @@ export interface BuiltFeatures {
   folds: Uint32Array[];
 }
 
-function pairOf(ds: Dataset, idx: Index, r: number, p: Pair): Pair {
-  p.u = idx.userRow[r] as number;
-  p.m = idx.movieRow[r] as number;
-  p.day = (ds.interactions.timestamp[r] as number) / 86400;
-  p.hour = ds.interactions.hour[r] as number;
-  p.device = ds.interactions.device.codes[r] as number;
-  return p;
+/** Pairs to evaluate, as columns: dense user and movie rows and the moment of each (the fields of a Pair). */
+interface PairColumns {
+  u: Int32Array;
+  m: Int32Array;
+  day: Float64Array;
+  hour: Float64Array;
+  device: Float64Array;
+}
+
+function pairColumnsOfRows(ds: Dataset, idx: Index, rows: ArrayLike<number>): PairColumns {
+  const n = rows.length;
+  const c: PairColumns = { u: new Int32Array(n), m: new Int32Array(n), day: new Float64Array(n), hour: new Float64Array(n), device: new Float64Array(n) };
+  for (let k = 0; k < n; k++) {
+    const r = rows[k] as number;
+    c.u[k] = idx.userRow[r] as number;
+    c.m[k] = idx.movieRow[r] as number;
+    c.day[k] = (ds.interactions.timestamp[r] as number) / 86400;
+    c.hour[k] = ds.interactions.hour[r] as number;
+    c.device[k] = ds.interactions.device.codes[r] as number;
+  }
+  return c;
+}
+
+function pairColumnsOf(pairs: Pair[]): PairColumns {
+  return {
+    u: Int32Array.from(pairs, (p) => p.u),
+    m: Int32Array.from(pairs, (p) => p.m),
+    day: Float64Array.from(pairs, (p) => p.day),
+    hour: Float64Array.from(pairs, (p) => p.hour),
+    device: Float64Array.from(pairs, (p) => p.device),
+  };
+}
+
+/** The distinct values of `ids` that index a table of `n` rows, ascending. */
+function distinct(ids: Int32Array, n: number): Int32Array {
+  const seen = new Uint8Array(n);
+  for (const id of ids) if (id >= 0 && id < n) seen[id] = 1;
+  const out: number[] = [];
+  for (let id = 0; id < n; id++) if (seen[id]) out.push(id);
+  return Int32Array.from(out);
+}
+
+/**
+ * Writes every feature of the pairs `cols` into column-major `x` (`nRows` rows) at table rows `at[k]`,
+ * one column at a time: a feature of the user (or movie) alone is evaluated once per distinct user
+ * (movie) and gathered; a feature of the pair is evaluated per pair. Both give `def.value(ctx, pair)`:
+ * the same number, written through the same float32 rounding.
+ */
+function writeColumns(ctx: Context, defs: FeatureDef[], cols: PairColumns, at: ArrayLike<number>, x: Float32Array, nRows: number): void {
+  const n = cols.u.length;
+  const nUsers = ctx.ds.users.n;
+  const nMovies = ctx.ds.movies.n;
+  const users = distinct(cols.u, nUsers);
+  const movies = distinct(cols.m, nMovies);
+  const userTable = new Float64Array(nUsers);
+  const movieTable = new Float64Array(nMovies);
+  const p: Pair = { u: 0, m: 0, day: 0, hour: 0, device: -1 };
+  for (let j = 0; j < defs.length; j++) {
+    const def = defs[j] as FeatureDef;
+    const base = j * nRows;
+    const per = def.per;
+    const byUser = per?.key === 'u';
+    const keys = byUser ? cols.u : cols.m;
+    const size = byUser ? nUsers : nMovies;
+    if (per) {
+      const table = byUser ? userTable : movieTable;
+      for (const id of byUser ? users : movies) table[id] = per.of(ctx, id);
+      for (let k = 0; k < n; k++) {
+        const id = keys[k] as number;
+        x[base + (at[k] as number)] = id >= 0 && id < size ? (table[id] as number) : per.of(ctx, id);
+      }
+      continue;
+    }
+    for (let k = 0; k < n; k++) {
+      p.u = cols.u[k] as number;
+      p.m = cols.m[k] as number;
+      p.day = cols.day[k] as number;
+      p.hour = cols.hour[k] as number;
+      p.device = cols.device[k] as number;
+      x[base + (at[k] as number)] = def.value(ctx, p);
+    }
+  }
 }
 
 /** Writes the features of `rows` (interaction indices) into column-major `x` at table rows `at[k]`. */
 function fill(ctx: Context, defs: FeatureDef[], idx: Index, rows: ArrayLike<number>, at: ArrayLike<number>, x: Float32Array, nRows: number): void {
-  const p: Pair = { u: 0, m: 0, day: 0, hour: 0, device: -1 };
-  for (let k = 0; k < rows.length; k++) {
-    pairOf(ctx.ds, idx, rows[k] as number, p);
-    const i = at[k] as number;
-    for (let j = 0; j < defs.length; j++) x[j * nRows + i] = (defs[j] as FeatureDef).value(ctx, p);
-  }
+  writeColumns(ctx, defs, pairColumnsOfRows(ctx.ds, idx, rows), at, x, nRows);
 }
 
 function checkLinked(ds: Dataset, idx: Index): void {
@@ -147,9 +217,7 @@ export function servingContext(ds: Dataset, fitted: FittedFeatures): Context {
 export function featuresInContext(ctx: Context, defs: FeatureDef[], pairs: Pair[]): Float32Array {
   const n = pairs.length;
   const x = new Float32Array(n * defs.length);
-  pairs.forEach((p, i) => {
-    for (let j = 0; j < defs.length; j++) x[j * n + i] = (defs[j] as FeatureDef).value(ctx, p);
-  });
+  writeColumns(ctx, defs, pairColumnsOf(pairs), Uint32Array.from({ length: n }, (_, i) => i), x, n);
   return x;
 }
 
