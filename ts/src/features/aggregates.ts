@@ -142,18 +142,18 @@ export function accumulate(ds: Dataset, idx: Index, rows: ArrayLike<number>, rec
     }
     const ab = ageBucket(ds.users.age[u] as number);
     const mask = ds.movies.genres[m] as number;
-    for (let g = 0; g < G; g++) {
-      if (mask & (1 << g)) {
-        users.genreCount[u * G + g]! += 1;
-        users.genreLikes[u * G + g]! += liked;
-        if (ab >= 0) {
-          cross.ageGenreCount[ab * G + g]! += 1;
-          cross.ageGenreLikes[ab * G + g]! += liked;
-        }
-        if (hb >= 0) {
-          cross.hourGenreCount[hb * G + g]! += 1;
-          cross.hourGenreLikes[hb * G + g]! += liked;
-        }
+    // The movie's genres (set bits below G), lowest first.
+    for (let b = G >= 32 ? mask : mask & ((1 << G) - 1); b !== 0; b &= b - 1) {
+      const g = 31 - Math.clz32(b & -b);
+      users.genreCount[u * G + g]! += 1;
+      users.genreLikes[u * G + g]! += liked;
+      if (ab >= 0) {
+        cross.ageGenreCount[ab * G + g]! += 1;
+        cross.ageGenreLikes[ab * G + g]! += liked;
+      }
+      if (hb >= 0) {
+        cross.hourGenreCount[hb * G + g]! += 1;
+        cross.hourGenreLikes[hb * G + g]! += liked;
       }
     }
   }

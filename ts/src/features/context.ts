@@ -64,11 +64,10 @@ export function rate(hits: number, n: number, prior: number, k = SMOOTHING): num
 export function overGenres(mask: number, G: number, f: (g: number) => number): number {
   let sum = 0;
   let n = 0;
-  for (let g = 0; g < G; g++) {
-    if (mask & (1 << g)) {
-      sum += f(g);
-      n++;
-    }
+  // The set bits below G, lowest first (the same order as a scan of g = 0..G-1).
+  for (let b = G >= 32 ? mask : mask & ((1 << G) - 1); b !== 0; b &= b - 1) {
+    sum += f(31 - Math.clz32(b & -b));
+    n++;
   }
   return n > 0 ? sum / n : Number.NaN;
 }
