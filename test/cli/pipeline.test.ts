@@ -143,6 +143,10 @@ describe('moviepref pipeline commands', () => {
     assert.equal(report.config.search_rows, 800);
     assert.ok(report.split.train > 800, `demo training rows ${report.split.train}`);
     for (const m of report.models) assert.equal(m.search_rows, 800, m.name);
+    // The collaborative search keeps the budget: candidates compared on whole sampled users' rows.
+    const sample = report.collab.search_sample;
+    assert.ok(sample.rows >= 800 && sample.rows < report.split.train && sample.users > 0, JSON.stringify(sample));
+    assert.match(readFileSync(join(out, 'report.html'), 'utf8'), new RegExp(`compared on the ${sample.rows} training rows of ${sample.users} sampled users`));
     const bad = cli(['run', '--mode', 'demo', '--search-rows', '10', '--json', '--out', join(tmp, 'search-rows-bad')]);
     assert.equal(bad.code, 2);
     assert.match(JSON.parse(bad.stdout).error.message, /--search-rows must be an integer >= 100, got 10/);
