@@ -173,7 +173,10 @@ export function buildFeatures(ds: Dataset, split: Split, opts: FeatureOptions): 
   for (const at of foldAt) {
     const rows = Uint32Array.from(at, (i) => split.train[i] as number);
     const ctx = makeContext(ds, subtract(total, accumulate(ds, idx, rows, recentFrom)), windowDays);
-    fill(ctx, defs, idx, rows, at, xTrain, nTrain);
+    // Written in table order, so the stores of each column run forward (a value depends on its own row
+    // only); the sums above keep the fold's order, whose float additions they are.
+    const ordered = Uint32Array.from(at).sort();
+    fill(ctx, defs, idx, Uint32Array.from(ordered, (i) => split.train[i] as number), ordered, xTrain, nTrain);
   }
   const train = table(ds, names, split.train, xTrain);
 
