@@ -139,6 +139,14 @@ describe('moviepref pipeline commands', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /grid search, \d+ configs x 3 folds on 800 rows/);
     assert.match(r.stderr, /refit of the best configuration on all \d+ rows/);
+    // Each refit on all rows counts its trees (the search's own fits end with the sample's refit).
+    const trees = r.stderr.trim().split('\n').map((l) => JSON.parse(l)).filter((e) => e.event === 'trees' && e.stage === 'refit');
+    for (const model of ['random_forest', 'gradient_boosting']) {
+      const mine = trees.filter((e) => e.model === model);
+      assert.ok(mine.length > 0, `${model}: refit trees reported`);
+      assert.equal(mine.at(-1).trees_done, mine.at(-1).trees_total);
+    }
+    assert.ok(!trees.some((e) => e.model === 'logistic_regression'), 'no tree counter for logistic regression');
     const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
     assert.equal(report.config.search_rows, 800);
     assert.ok(report.split.train > 800, `demo training rows ${report.split.train}`);

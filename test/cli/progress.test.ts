@@ -1,6 +1,6 @@
 /** Progress of `run` as a user sees it off a terminal: fits lines from the engine's grid-search reports; JSON events with --json. */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -47,7 +47,17 @@ describe('moviepref run progress', () => {
       assert.equal(typeof e.elapsed_s, 'number');
     }
     const fits = events.filter((e) => e.event === 'fits');
-    assert.equal(fits.length + events.filter((e) => e.event === 'step').length, events.length);
+    const trees = events.filter((e) => e.event === 'trees');
+    assert.equal(fits.length + trees.length + events.filter((e) => e.event === 'step').length, events.length);
+    // The best model's refit without the collaborative columns is one long fit: its trees are counted too.
+    const report = JSON.parse(readFileSync(join(tmp, 'json', 'report.json'), 'utf8'));
+    const best = report.models.find((m: { name: string }) => m.name === report.best_model);
+    if (typeof best.best_params.n_estimators === 'number') {
+      assert.ok(trees.length > 0 && trees.every((e) => e.model === best.name && e.stage === 'refit without collaborative'), JSON.stringify(trees));
+      assert.deepEqual(Object.keys(trees[0]), ['event', 'model', 'stage', 'trees_done', 'trees_total', 'elapsed_s', 'eta_s']);
+      assert.equal(trees.at(-1).trees_done, best.best_params.n_estimators);
+      assert.equal(trees.at(-1).trees_total, best.best_params.n_estimators);
+    }
     assert.deepEqual([...new Set(fits.map((e) => e.model))], [COLLAB.model, ...MODELS]);
     for (const model of [COLLAB.model, ...MODELS]) {
       const mine = fits.filter((e) => e.model === model);

@@ -70,6 +70,19 @@ describe('Progress rendering', () => {
     assert.match(lines.find((l) => l.includes('41/41'))!, /41\/41 fits, \d+s elapsed, ETA 0s/);
   });
 
+  it('the trees of a refit are a counter of their own: a new clock after the search, lines in trees', () => {
+    const lines = stderrOf(() => {
+      const p = new Progress({ tty: false });
+      events(p, 'random_forest', 5);
+      p.step('random_forest: refit of the best configuration on all 400000 rows');
+      for (let done = 1; done <= 200; done++) p.fits({ model: 'random_forest', stage: 'refit', trees_done: done, trees_total: 200 });
+      p.done();
+    });
+    const trees = lines.filter((l) => l.includes('random_forest refit: ')).map((l) => Number(/(\d+)\/200 trees/.exec(l)![1]));
+    assert.deepEqual(trees, [20, 40, 60, 80, 100, 120, 140, 160, 180, 200]);
+    assert.equal(lines.filter((l) => l.includes(' fits,')).length, 5, 'the search\'s own lines are untouched');
+  });
+
   it('--json: one parseable event per line with the documented fields', () => {
     const lines = stderrOf(() => {
       const p = new Progress({ json: true, tty: true });

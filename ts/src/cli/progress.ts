@@ -1,8 +1,9 @@
 /**
- * Progress on stderr, driven by the pipeline's events (never by a timer): step messages and the engine's
- * grid-search reports `{model, fits_done, fits_total}`. Three renderings:
- * - a terminal: one cli-progress bar per grid search (fits done / total, elapsed, ETA), steps as lines above it;
- * - not a terminal: one `[elapsed] message` line per step, plus one line per grid search at about every 10% of its fits;
+ * Progress on stderr, driven by the pipeline's events (never by a timer): step messages, the engine's
+ * grid-search reports `{model, fits_done, fits_total}` and the trees of long single fits (the refits on all
+ * rows) `{model, stage, trees_done, trees_total}`. Three renderings:
+ * - a terminal: one cli-progress bar per counter (done / total, elapsed, ETA), steps as lines above it;
+ * - not a terminal: one `[elapsed] message` line per step, plus one line per counter at about every 10% of it;
  * - `--json`: every event as one JSON object per line (stdout keeps its one JSON document).
  */
 import { MultiBar, type SingleBar } from 'cli-progress';
@@ -30,7 +31,7 @@ export function formatSeconds(s: number | null): string {
   return r >= 60 ? `${Math.floor(r / 60)}m${String(r % 60).padStart(2, '0')}s` : `${r}s`;
 }
 
-/** One grid search being shown: when it began (the step that announced it) and the last count reported. */
+/** One counter being shown (a grid search, or the trees of one fit): when it began (the step that announced it) and the last count reported. */
 interface Search {
   model: string;
   start: number;
@@ -64,40 +65,45 @@ export class Progress {
     else this.line(`[${this.seconds().toFixed(1)}s] ${message}`);
   };
 
-  /** A grid-search report from the engine; a new model (or a count that went back) starts a new search. */
+  /**
+   * A counter from the engine: a grid search's fits, or the trees of a long single fit (a refit on all
+   * rows). A new counter (another model or stage, or a count that went back) starts a new bar/clock.
+   */
   fits = (e: FitProgressEvent): void => {
-    if (!this.search || this.search.model !== e.model || e.fits_done < this.search.reported) {
+    const c = 'trees_done' in e
+      ? { key: `${e.model} ${e.stage}`, unit: 'trees', done: e.trees_done, total: e.trees_total, json: { event: 'trees', model: e.model, stage: e.stage, trees_done: e.trees_done, trees_total: e.trees_total } }
+      : { key: e.model, unit: 'fits', done: e.fits_done, total: e.fits_total, json: { event: 'fits', model: e.model, fits_done: e.fits_done, fits_total: e.fits_total } };
+    if (!this.search || this.search.model !== c.key || c.done < this.search.reported) {
       this.finishSearch();
-      this.search = { model: e.model, start: this.lastStep, reported: 0 };
+      this.search = { model: c.key, start: this.lastStep, reported: 0 };
     }
     const s = this.search;
     const elapsed = this.seconds(s.start);
-    const eta = etaSeconds(elapsed, e.fits_done, e.fits_total);
+    const eta = etaSeconds(elapsed, c.done, c.total);
     if (this.mode === 'bar') {
-      const payload = { model: e.model, spent: formatSeconds(elapsed), left: formatSeconds(eta) }; // not {eta}/{duration}: cli-progress's own timers
+      const payload = { model: c.key, unit: c.unit, spent: formatSeconds(elapsed), left: formatSeconds(eta) }; // not {eta}/{duration}: cli-progress's own timers
       if (!s.bar) {
         const multi = new MultiBar({
           stream: process.stderr,
-          format: '{model}  [{bar}] {value}/{total} fits | {spent} | ETA {left}',
+          format: '{model}  [{bar}] {value}/{total} {unit} | {spent} | ETA {left}',
           barCompleteChar: '=',
           barIncompleteChar: ' ',
           barsize: 30,
           hideCursor: true,
           clearOnComplete: false,
         });
-        s.bar = { multi, bar: multi.create(e.fits_total, e.fits_done, payload) };
-      } else s.bar.bar.update(e.fits_done, payload);
-      s.reported = e.fits_done;
-      if (e.fits_done >= e.fits_total) this.finishSearch();
+        s.bar = { multi, bar: multi.create(c.total, c.done, payload) };
+      } else s.bar.bar.update(c.done, payload);
+      s.reported = c.done;
+      if (c.done >= c.total) this.finishSearch();
       return;
     }
-    if (!crossesTenth(s.reported, e.fits_done, e.fits_total)) return;
-    s.reported = e.fits_done;
+    if (!crossesTenth(s.reported, c.done, c.total)) return;
+    s.reported = c.done;
     if (this.mode === 'json') {
-      const { model, fits_done, fits_total } = e;
-      this.line(JSON.stringify({ event: 'fits', model, fits_done, fits_total, elapsed_s: round(elapsed), eta_s: eta === null ? null : round(eta) }));
+      this.line(JSON.stringify({ ...c.json, elapsed_s: round(elapsed), eta_s: eta === null ? null : round(eta) }));
     } else {
-      this.line(`[${this.seconds().toFixed(1)}s] ${e.model}: ${e.fits_done}/${e.fits_total} fits, ${formatSeconds(elapsed)} elapsed, ETA ${formatSeconds(eta)}`);
+      this.line(`[${this.seconds().toFixed(1)}s] ${c.key}: ${c.done}/${c.total} ${c.unit}, ${formatSeconds(elapsed)} elapsed, ETA ${formatSeconds(eta)}`);
     }
   };
 

@@ -20,7 +20,7 @@ import type { CollabSearch } from '../features/collab-search.js';
 import { FOLDS, type KindEntry, type Mode } from './kinds.js';
 import { deriveSeed } from './seeds.js';
 import { FittedPipeline } from './serving.js';
-import { type FitProgressEvent, refitOptions, SEARCH_ROWS, type SearchKind, type TrainedModel, trainAll } from './train.js';
+import { type FitProgressEvent, SEARCH_ROWS, singleFitOptions, type SearchKind, type TrainedModel, trainAll } from './train.js';
 
 export interface FitOptions {
   mode: Mode;
@@ -115,12 +115,13 @@ function collabChoiceLine(s: CollabSearch): string {
 }
 
 /** What the group adds to `m`: the same configuration refit on the training table without the collaborative columns, scored on the test rows. */
-async function withoutGroup(engine: Engine, m: TrainedModel, train: FeatureTable, test: FeatureTable, group: string[]): Promise<CollabReport['without']> {
+async function withoutGroup(engine: Engine, m: TrainedModel, train: FeatureTable, test: FeatureTable, group: string[], onFit?: (e: FitProgressEvent) => void): Promise<CollabReport['without']> {
   const keep = train.names.map((_, j) => j).filter((j) => !group.includes(train.names[j] as string));
   if (keep.length === train.nFeatures || keep.length === 0) return null;
   const [tr, te] = [selectColumns(train, keep), selectColumns(test, keep)];
   const steps = fitPreprocessing(m.entry.preprocessing, tr.x, tr.nRows);
-  const model = await engine.fit({ x: applyPreprocessing(steps, tr.x, tr.nRows), nRows: tr.nRows }, tr.y, { kind: m.entry.kind, params: m.grid.best_params } as ModelSpec, refitOptions(m.grid));
+  const onTree = onFit && ((done: number, total: number) => onFit({ model: m.name, stage: 'refit without collaborative', trees_done: done, trees_total: total }));
+  const model = await engine.fit({ x: applyPreprocessing(steps, tr.x, tr.nRows), nRows: tr.nRows }, tr.y, { kind: m.entry.kind, params: m.grid.best_params } as ModelSpec, singleFitOptions(m.grid, onTree));
   const p = model.predict({ x: applyPreprocessing(steps, te.x, te.nRows), nRows: te.nRows });
   return { model: m.name, test_auc: engine.metrics(te.y, p).roc_auc, with_group: m.evaluation.metrics.roc_auc };
 }
@@ -144,7 +145,7 @@ export async function fitPipeline(ds: Dataset, o: FitOptions): Promise<FitResult
   if (collab) {
     const t2 = performance.now();
     log(`${best.name}: refit without the collaborative columns on ${train.nRows} rows`);
-    collab.without = await withoutGroup(o.engine, best, train, test, f.collab!.names);
+    collab.without = await withoutGroup(o.engine, best, train, test, f.collab!.names, o.onFitProgress);
     timings.without_collab = (performance.now() - t2) / 1000;
     if (collab.without) log(`${best.name} without the collaborative columns: test AUC ${collab.without.test_auc.toFixed(4)} (with: ${collab.without.with_group.toFixed(4)})`);
   }

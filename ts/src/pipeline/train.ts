@@ -1,5 +1,5 @@
 /** Grid search + k-fold CV for every kind of the kind table on the training table, refit, then held-out evaluation. */
-import type { Engine, FitOptions, GridProgress, GridReport, Model, ModelSpec } from '../engine/types.js';
+import type { Engine, FitCallOptions, FitOptions, FitProgress, GridProgress, GridReport, Model, ModelSpec } from '../engine/types.js';
 import type { FeatureTable } from '../features/table.js';
 import { type Evaluation, evaluate } from './evaluate.js';
 import { FOLDS, gridSize, gridSpec, type KindEntry, KINDS, type Mode } from './kinds.js';
@@ -53,7 +53,27 @@ export interface TrainedModel {
 }
 
 /** One engine grid-search report, named by the kind table entry being searched. */
-export type FitProgressEvent = { model: string } & GridProgress;
+export type SearchProgressEvent = { model: string } & GridProgress;
+/** One tree (or boosting round) of a long single fit of `model` (`stage`: "refit", "refit without collaborative"). */
+export interface TreeProgressEvent {
+  model: string;
+  stage: string;
+  trees_done: number;
+  trees_total: number;
+}
+export type FitProgressEvent = SearchProgressEvent | TreeProgressEvent;
+
+/**
+ * Fit options for one fit of `params` (its search's best configuration) on all rows: the search's
+ * refit options, plus a tree counter for `onTree` when the kind grows trees (`n_estimators`); a
+ * logistic regression (a few Newton steps) has none.
+ */
+export function singleFitOptions(report: GridReport, onTree: ((done: number, total: number) => void) | undefined): FitCallOptions | undefined {
+  const base = refitOptions(report);
+  const total = report.best_params.n_estimators;
+  if (!onTree || typeof total !== 'number') return base;
+  return { ...base, onProgress: (p: FitProgress) => onTree(p.iteration + 1, total) };
+}
 
 export interface TrainOptions {
   mode: Mode;
@@ -105,7 +125,8 @@ export async function trainAll(engine: Engine, train: FeatureTable, test: Featur
     let best = bestOnSearch;
     if (search !== train) {
       opts.onProgress?.(`${entry.name}: refit of the best configuration on all ${train.nRows} rows`);
-      best = await engine.fit(matrix(train), train.y, { kind: entry.kind, params: report.best_params } as ModelSpec, refitOptions(report));
+      const onTree = onFit && ((done: number, total: number) => onFit({ model: entry.name, stage: 'refit', trees_done: done, trees_total: total }));
+      best = await engine.fit(matrix(train), train.y, { kind: entry.kind, params: report.best_params } as ModelSpec, singleFitOptions(report, onTree));
     }
     const searchSeconds = (performance.now() - t0) / 1000;
     opts.onProgress?.(`${entry.name}: test evaluation on ${test.nRows} rows, permutation importance on ${perm.nRows}`);
