@@ -5,7 +5,16 @@
 //! accumulated in f64. Rows are cut into fixed chunks of [`CHUNK`] rows, each chunk's partial sums are
 //! computed on their own (over rayon threads with the `parallel` feature) and added in chunk order, and
 //! every dot product uses the same four-lane order: the results are the same bits on 1 or 2 threads,
-//! natively and on wasm32 (exp/ln come from `mp_core::math`).
+//! natively and on wasm32 (exp/ln come from `mp_core::math`). The Hessian (hessian.rs) sums f32
+//! products in blocks of rows, each block added in f64.
+//!
+//! Every pass's per-chunk work is a function of its own, never inlined (`#[inline(never)]`): wasm
+//! engines run a function's first calls in a baseline compiler and use the optimized code only from a
+//! later call on (V8 has no on-stack replacement for wasm), so a hot loop inlined into the solver,
+//! which is called once per fit, would run unoptimized from start to end (measured: the wasm fit 3-4x
+//! native that way, see bench/README.md). Called once per chunk, the kernels are optimized after a
+//! few chunks.
+use crate::hessian::Blocks;
 use crate::scaler::Standardizer;
 use mp_core::math::{exp, ln};
 use mp_core::ColMajor;
@@ -42,9 +51,9 @@ impl<'a> Design<'a> {
     pub fn new(x: ColMajor<'a>, y: &[f32], scaler: &Standardizer, standardize: bool) -> Self {
         let (n, k) = (x.n_rows(), x.n_features());
         let data = if standardize {
-            let mut d = Vec::with_capacity(n * k);
-            for j in 0..k {
-                d.extend(x.col(j).iter().map(|&v| scaler.transform_value(j, v) as f32));
+            let mut d = vec![0f32; n * k];
+            for (j, out) in d.chunks_exact_mut(n.max(1)).enumerate().take(k) {
+                scaler.transform_column(j, x.col(j), out);
             }
             Cow::Owned(d)
         } else {
@@ -83,51 +92,47 @@ impl<'a> Design<'a> {
 
     /// Summed log-loss at `at` (no penalty).
     pub fn loss(&self, at: &Point) -> f64 {
-        let parts = map_chunks(self.chunks(), |rows| {
-            let z = self.margins(at, rows.clone());
-            z.iter().zip(&self.y[rows]).map(|(&z, &y)| log1p_exp(z) - y * z).sum::<f64>()
-        });
-        parts.into_iter().sum()
+        map_chunks(self.chunks(), |rows| self.chunk_loss(at, rows)).into_iter().sum()
+    }
+
+    #[inline(never)]
+    fn chunk_loss(&self, at: &Point, rows: std::ops::Range<usize>) -> f64 {
+        let z = self.margins(at, rows.clone());
+        z.iter().zip(&self.y[rows]).map(|(&z, &y)| log1p_exp(z) - y * z).sum::<f64>()
     }
 
     /// Loss, gradient and probabilities at `at`.
     pub fn eval(&self, at: &Point) -> Eval {
-        let k = self.k;
-        let parts = map_chunks(self.chunks(), |rows| {
-            let z = self.margins(at, rows.clone());
-            let y = &self.y[rows.clone()];
-            let loss = z.iter().zip(y).map(|(&z, &y)| log1p_exp(z) - y * z).sum::<f64>();
-            let p: Vec<f64> = z.iter().map(|&z| mp_core::math::sigmoid(z)).collect();
-            let r: Vec<f64> = p.iter().zip(y).map(|(p, y)| p - y).collect();
-            let mut g: Vec<f64> = (0..k).map(|j| dot(&r, self.col(j, rows.clone()))).collect();
-            g.push(sum4(&r));
-            (loss, g, p)
-        });
-        let mut out = Eval { loss: 0.0, grad: vec![0.0; k + 1], p: Vec::with_capacity(self.n) };
-        for (loss, g, p) in parts {
-            out.loss += loss;
-            out.grad.iter_mut().zip(&g).for_each(|(a, b)| *a += b);
-            out.p.extend(p);
+        let parts = map_chunks(self.chunks(), |rows| self.chunk_eval(at, rows));
+        let mut out = Eval { loss: 0.0, grad: vec![0.0; self.k + 1], p: Vec::with_capacity(self.n) };
+        for part in parts {
+            out.loss += part.loss;
+            out.grad.iter_mut().zip(&part.grad).for_each(|(a, b)| *a += b);
+            out.p.extend(part.p);
         }
         out
     }
 
+    #[inline(never)]
+    fn chunk_eval(&self, at: &Point, rows: std::ops::Range<usize>) -> Eval {
+        let z = self.margins(at, rows.clone());
+        let y = &self.y[rows.clone()];
+        let loss = z.iter().zip(y).map(|(&z, &y)| log1p_exp(z) - y * z).sum::<f64>();
+        let p: Vec<f64> = z.iter().map(|&z| mp_core::math::sigmoid(z)).collect();
+        let r: Vec<f64> = p.iter().zip(y).map(|(p, y)| p - y).collect();
+        let mut grad: Vec<f64> = (0..self.k).map(|j| dot(&r, self.col(j, rows.clone()))).collect();
+        grad.push(sum4(&r));
+        Eval { loss, grad, p }
+    }
+
     /// Lower triangle (row-major, `(k+1) x (k+1)`, intercept last) of `X~' D X~` with `D = p(1-p)` and
-    /// `X~` the features plus a column of ones.
+    /// `X~` the features plus a column of ones (hessian.rs).
     pub fn hessian(&self, p: &[f64]) -> Vec<f64> {
         let k1 = self.k + 1;
         let parts = map_chunks(self.chunks(), |rows| {
             let mut h = vec![0.0; k1 * k1];
             let d: Vec<f64> = p[rows.clone()].iter().map(|p| p * (1.0 - p)).collect();
-            let mut wa = vec![0.0f32; rows.len()];
-            for a in 0..self.k {
-                let xa = self.col(a, rows.clone());
-                wa.iter_mut().zip(&d).zip(xa).for_each(|((w, d), &v)| *w = (d * v as f64) as f32);
-                let row = &mut h[a * k1..a * k1 + a + 1];
-                hessian_row(&wa, (0..=a).map(|b| self.col(b, rows.clone())), row);
-                h[self.k * k1 + a] = dot(&d, xa);
-            }
-            h[self.k * k1 + self.k] = sum4(&d);
+            Blocks::new(self.k).add_rows(&mut h, &self.x, self.n, rows.start, &d);
             h
         });
         let mut h = vec![0.0; k1 * k1];
@@ -135,53 +140,6 @@ impl<'a> Design<'a> {
             h.iter_mut().zip(&part).for_each(|(a, b)| *a += b);
         }
         h
-    }
-}
-
-/// Rows summed in f32 before the sum is added to the f64 total (Hessian only).
-const BLOCK: usize = 64;
-/// f32 lanes of the Hessian kernel.
-const LANES: usize = 4;
-
-/// `row[b] += wa . x_b` for each column `x_b`, four columns at a time (one read of `wa` serves four).
-/// Products and sums over [`BLOCK`] rows are f32 (8 lanes, fixed order), each block's sum is added
-/// in f64: the Hessian only shapes the Newton step, so its ~1e-6 relative error costs no accuracy
-/// (the gradient, which decides where the fit stops, is all f64) and makes the kernel ~4x faster.
-fn hessian_row<'c>(wa: &[f32], cols: impl Iterator<Item = &'c [f32]>, row: &mut [f64]) {
-    let cols: Vec<&[f32]> = cols.collect();
-    let m = wa.len() / BLOCK * BLOCK;
-    let mut b = 0;
-    while b < cols.len() {
-        let take = (cols.len() - b).min(4);
-        let c: [&[f32]; 4] = std::array::from_fn(|t| cols[b + t.min(take - 1)]);
-        let mut total = [0.0f64; 4];
-        for start in (0..m).step_by(BLOCK) {
-            let (mut a0, mut a1, mut a2, mut a3) = ([0.0f32; LANES], [0.0f32; LANES], [0.0f32; LANES], [0.0f32; LANES]);
-            for i in (start..start + BLOCK).step_by(LANES) {
-                let w: &[f32; LANES] = wa[i..i + LANES].try_into().expect("LANES");
-                lanes_fma(&mut a0, w, &c[0][i..i + LANES]);
-                lanes_fma(&mut a1, w, &c[1][i..i + LANES]);
-                lanes_fma(&mut a2, w, &c[2][i..i + LANES]);
-                lanes_fma(&mut a3, w, &c[3][i..i + LANES]);
-            }
-            for (t, a) in [a0, a1, a2, a3].iter().enumerate() {
-                total[t] += ((a[0] + a[1]) + (a[2] + a[3])) as f64;
-            }
-        }
-        for t in 0..take {
-            let tail: f64 = (m..wa.len()).map(|i| wa[i] as f64 * c[t][i] as f64).sum();
-            row[b + t] += total[t] + tail;
-        }
-        b += take;
-    }
-}
-
-/// `acc[l] += w[l] * x[l]` lane by lane (separate multiply and add: the same bits on every target).
-#[inline(always)]
-fn lanes_fma(acc: &mut [f32; LANES], w: &[f32; LANES], x: &[f32]) {
-    let x: &[f32; LANES] = x.try_into().expect("LANES");
-    for l in 0..LANES {
-        acc[l] += w[l] * x[l];
     }
 }
 

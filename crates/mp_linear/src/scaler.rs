@@ -14,10 +14,7 @@ impl Standardizer {
         let n = x.n_rows() as f64;
         let (mut mean, mut scale) = (Vec::new(), Vec::new());
         for j in 0..x.n_features() {
-            let col = x.col(j);
-            let m = col.iter().map(|&v| v as f64).sum::<f64>() / n;
-            let var = col.iter().map(|&v| (v as f64 - m).powi(2)).sum::<f64>() / n;
-            let sd = var.sqrt();
+            let (m, sd) = mean_sd(x.col(j), n);
             mean.push(m);
             scale.push(if sd > 1e-12 { sd } else { 1.0 });
         }
@@ -32,6 +29,24 @@ impl Standardizer {
     pub fn transform_value(&self, feature: usize, v: f32) -> f64 {
         (v as f64 - self.mean[feature]) / self.scale[feature]
     }
+
+    /// `out[i] = transform_value(feature, col[i])` rounded to f32, one column per call (not inlined:
+    /// wasm engines optimize a function for its later calls, see the `design` module).
+    #[inline(never)]
+    pub(crate) fn transform_column(&self, feature: usize, col: &[f32], out: &mut [f32]) {
+        for (o, &v) in out.iter_mut().zip(col) {
+            *o = self.transform_value(feature, v) as f32;
+        }
+    }
+}
+
+/// Mean and population standard deviation of one column, one column per call (not inlined: wasm
+/// engines optimize a function for its later calls, see the `design` module).
+#[inline(never)]
+fn mean_sd(col: &[f32], n: f64) -> (f64, f64) {
+    let m = col.iter().map(|&v| v as f64).sum::<f64>() / n;
+    let var = col.iter().map(|&v| (v as f64 - m).powi(2)).sum::<f64>() / n;
+    (m, var.sqrt())
 }
 
 #[cfg(test)]
