@@ -78,7 +78,7 @@ impl<'a> ColMajor<'a> {
     /// Fails with `NON_FINITE` naming the first offending row and feature (for models that cannot take NaN).
     pub fn require_finite(&self, model: &str) -> Result<()> {
         for j in 0..self.n_features {
-            if let Some(i) = self.col(j).iter().position(|v| !v.is_finite()) {
+            if let Some(i) = first_non_finite(self.col(j)) {
                 return Err(Error::new(
                     ErrorCode::NonFinite,
                     format!(
@@ -90,6 +90,14 @@ impl<'a> ColMajor<'a> {
         }
         Ok(())
     }
+}
+
+/// Index of the first NaN or infinite value. One column per call, not inlined: wasm engines run a
+/// function's first calls unoptimized (no on-stack replacement), so a scan inlined into a once-called
+/// function would stay unoptimized for the whole matrix.
+#[inline(never)]
+fn first_non_finite(col: &[f32]) -> Option<usize> {
+    col.iter().position(|v| !v.is_finite())
 }
 
 #[cfg(test)]

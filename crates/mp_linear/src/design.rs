@@ -22,6 +22,9 @@ use std::borrow::Cow;
 
 /// Rows per partial sum. Fixed, so the order of additions never depends on the thread count.
 const CHUNK: usize = 1024;
+/// Rows per partial Hessian (fixed too): each part is a `(k+1)^2` matrix of its own, so fewer, larger
+/// parts allocate and add less.
+const HESSIAN_CHUNK: usize = 4 * CHUNK;
 
 /// Standardized features and 0/1 labels of one fit.
 pub(crate) struct Design<'a> {
@@ -51,9 +54,9 @@ impl<'a> Design<'a> {
     pub fn new(x: ColMajor<'a>, y: &[f32], scaler: &Standardizer, standardize: bool) -> Self {
         let (n, k) = (x.n_rows(), x.n_features());
         let data = if standardize {
-            let mut d = vec![0f32; n * k];
-            for (j, out) in d.chunks_exact_mut(n.max(1)).enumerate().take(k) {
-                scaler.transform_column(j, x.col(j), out);
+            let mut d = Vec::with_capacity(n * k);
+            for j in 0..k {
+                scaler.transform_column(j, x.col(j), &mut d);
             }
             Cow::Owned(d)
         } else {
@@ -74,7 +77,11 @@ impl<'a> Design<'a> {
     }
 
     fn chunks(&self) -> Vec<std::ops::Range<usize>> {
-        (0..self.n.div_ceil(CHUNK)).map(|c| c * CHUNK..((c + 1) * CHUNK).min(self.n)).collect()
+        self.chunks_of(CHUNK)
+    }
+
+    fn chunks_of(&self, size: usize) -> Vec<std::ops::Range<usize>> {
+        (0..self.n.div_ceil(size)).map(|c| c * size..((c + 1) * size).min(self.n)).collect()
     }
 
     /// Margins `b + x_i . w` of `rows`.
@@ -129,7 +136,7 @@ impl<'a> Design<'a> {
     /// `X~` the features plus a column of ones (hessian.rs).
     pub fn hessian(&self, p: &[f64]) -> Vec<f64> {
         let k1 = self.k + 1;
-        let parts = map_chunks(self.chunks(), |rows| {
+        let parts = map_chunks(self.chunks_of(HESSIAN_CHUNK), |rows| {
             let mut h = vec![0.0; k1 * k1];
             let d: Vec<f64> = p[rows.clone()].iter().map(|p| p * (1.0 - p)).collect();
             Blocks::new(self.k).add_rows(&mut h, &self.x, self.n, rows.start, &d);

@@ -2,7 +2,7 @@
 //! `D = p(1-p)` per row): about `n (k+1)^2 / 2` multiply-adds per Newton step, most of a fit's time.
 //!
 //! Rows are taken [`BLOCK`] at a time and copied row-major (each row `x~_t` padded with zeros to a
-//! multiple of [`C`] values, next to its weighted copy: each `d_t x~_tj` in f64, rounded to f32); the upper triangle
+//! multiple of [`C`] values, next to its weighted copy `d_t x~_t` in f32); the upper triangle
 //! of `sum_t (d_t x~_t) x~_t'` is then summed by `R x C` register tiles, each entry in row order in
 //! f32, and each block's sums are added to the f64 result. Lanes only ever hold different entries,
 //! never parts of one sum, so the vector width (SSE on x86-64, simd128 on wasm32, scalar elsewhere)
@@ -44,14 +44,15 @@ impl Blocks {
         for (b, d) in d.chunks(BLOCK).enumerate() {
             let (m, first) = (d.len(), start + b * BLOCK);
             for j in 0..k1 - 1 {
-                for (t, &v) in cols[j * n + first..j * n + first + m].iter().enumerate() {
-                    self.xs[t * kp + j] = v;
+                for (x, &v) in self.xs.chunks_exact_mut(kp).zip(&cols[j * n + first..j * n + first + m]) {
+                    x[j] = v;
                 }
             }
             for ((x, w), &dt) in self.xs.chunks_exact_mut(kp).zip(self.ws.chunks_exact_mut(kp)).zip(d) {
                 x[k1 - 1] = 1.0;
+                let dt = dt as f32;
                 for (w, &x) in w.iter_mut().zip(x.iter()) {
-                    *w = (dt * x as f64) as f32;
+                    *w = dt * x;
                 }
             }
             add_block(h, &self.xs[..m * kp], &self.ws[..m * kp], k1, kp);

@@ -30,13 +30,11 @@ impl Standardizer {
         (v as f64 - self.mean[feature]) / self.scale[feature]
     }
 
-    /// `out[i] = transform_value(feature, col[i])` rounded to f32, one column per call (not inlined:
-    /// wasm engines optimize a function for its later calls, see the `design` module).
+    /// Appends `transform_value(feature, v)` rounded to f32 for each `v` of `col`, one column per call
+    /// (not inlined: wasm engines optimize a function for its later calls, see the `design` module).
     #[inline(never)]
-    pub(crate) fn transform_column(&self, feature: usize, col: &[f32], out: &mut [f32]) {
-        for (o, &v) in out.iter_mut().zip(col) {
-            *o = self.transform_value(feature, v) as f32;
-        }
+    pub(crate) fn transform_column(&self, feature: usize, col: &[f32], out: &mut Vec<f32>) {
+        out.extend(col.iter().map(|&v| self.transform_value(feature, v) as f32));
     }
 }
 
