@@ -4,6 +4,7 @@ use crate::gbt_params::GbtValidParams;
 use crate::grower::{GrowParams, Grower};
 use crate::importance::{importance, ImportanceKind};
 use crate::limits::check_features;
+use crate::par;
 use crate::objective::{Logistic, Objective, ObjectiveKind, SquaredError};
 use crate::split::SplitParams;
 use crate::stats::{FitStats, Stopwatch};
@@ -251,11 +252,14 @@ fn boost(
             sampled.extend((0..n as u32).filter(|_| rng.next_f64() < p.subsample));
             !sampled.is_empty()
         };
-        let tree = if subsampled {
-            grower.grow(&gh, sampled.iter().copied(), &features, &mut rng)
-        } else {
-            grower.grow(&gh, 0..n as u32, &features, &mut rng)
-        };
+        // Grown on a pool worker: the tree's many small parallel sections join inside the pool.
+        let tree = par::on_pool(|| {
+            if subsampled {
+                grower.grow(&gh, sampled.iter().copied(), &features, &mut rng)
+            } else {
+                grower.grow(&gh, 0..n as u32, &features, &mut rng)
+            }
+        });
         // Training predictions from leaf membership; rows outside the sample walk the tree.
         for (i, node) in tree.nodes.iter().enumerate().filter(|(_, nd)| nd.is_leaf()) {
             for &r in grower.leaf_rows(i) {

@@ -31,3 +31,17 @@ pub(crate) fn num_threads() -> usize {
         1
     }
 }
+
+/// Runs `f` on a worker of the thread pool (under `parallel`) and waits for it. The parallel
+/// sections inside `f` then fork and join between pool workers, which wait for each other by
+/// spinning and stealing, instead of each one being handed over from (and waking) an outside thread.
+pub(crate) fn on_pool<R: Send>(f: impl FnOnce() -> R + Send) -> R {
+    #[cfg(feature = "parallel")]
+    {
+        rayon::scope(|_| f())
+    }
+    #[cfg(not(feature = "parallel"))]
+    {
+        f()
+    }
+}
