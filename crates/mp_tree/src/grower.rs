@@ -21,6 +21,9 @@ use std::collections::BinaryHeap;
 /// Rows of ordered gradients gathered at a time (bounds that buffer to 512 KiB).
 const ORDERED_CHUNK: usize = 1 << 16;
 
+/// Rows per task of the ordered-gradient gather (nodes of two chunks or more gather in parallel).
+const GATHER_CHUNK: usize = 1 << 12;
+
 /// Distance (rows) of the prefetch hints of the ordered-gradient gather.
 const GATHER_PREFETCH: usize = 32;
 
@@ -187,12 +190,14 @@ impl<'a> Grower<'a> {
         if rows.len() == self.data.n_rows() {
             hist.build(self.data, None, gh, mask);
         } else {
-            hist.clear(mask);
-            for piece in rows.chunks(ORDERED_CHUNK) {
+            if rows.is_empty() {
+                hist.clear(mask);
+            }
+            for (k, piece) in rows.chunks(ORDERED_CHUNK).enumerate() {
                 self.ordered.resize(piece.len(), [0.0; 2]);
-                let parallel = piece.len() >= 1 << 16;
-                par::for_each_chunk_mut(&mut self.ordered, 1 << 14, parallel, |i, out| {
-                    let rows = &piece[i << 14..];
+                let parallel = piece.len() >= 2 * GATHER_CHUNK;
+                par::for_each_chunk_mut(&mut self.ordered, GATHER_CHUNK, parallel, |i, out| {
+                    let rows = &piece[i * GATHER_CHUNK..];
                     for (k, (o, &r)) in out.iter_mut().zip(rows).enumerate() {
                         if let Some(&a) = rows.get(k + GATHER_PREFETCH) {
                             prefetch(&gh[a as usize..]);
@@ -200,7 +205,11 @@ impl<'a> Grower<'a> {
                         *o = gh[r as usize];
                     }
                 });
-                hist.accumulate(self.data, Some(piece), &self.ordered, mask);
+                if k == 0 {
+                    hist.build(self.data, Some(piece), &self.ordered, mask);
+                } else {
+                    hist.accumulate(self.data, Some(piece), &self.ordered, mask);
+                }
             }
         }
         let n_active = mask.map_or(hist.n_held(), |m| m.iter().filter(|&&a| a).count()) as u64;

@@ -5,11 +5,11 @@ use crate::par;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Nodes with at least this many rows are split in parallel chunks (same result as sequential).
-const PARALLEL_MIN_ROWS: usize = 1 << 15;
+const PARALLEL_MIN_ROWS: usize = 2 * SPLIT_CHUNK;
 /// Distance (rows) of the split's prefetch hints.
 const SPLIT_PREFETCH: usize = 32;
 /// Rows per chunk of a parallel split.
-const SPLIT_CHUNK: usize = 1 << 13;
+const SPLIT_CHUNK: usize = 1 << 12;
 
 std::thread_local! {
     /// Per-thread staging buffer of the piece splits (at most `SPLIT_CHUNK + 1` rows).
