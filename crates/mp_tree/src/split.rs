@@ -1,11 +1,15 @@
 //! Split evaluation over histogram bins (xgboost's exact gain formula), both missing directions.
 use crate::binning::{BinnedMatrix, MISSING_BIN};
 use crate::histogram::{GradStats, Histogram};
+use crate::par;
 
 /// Minimum loss change for a split to count (xgboost's `kRtEps`).
 const MIN_GAIN: f64 = 1e-6;
 /// A side with a hessian sum at or below this is treated as empty.
 const MIN_SIDE_HESS: f64 = 1e-12;
+/// Nodes evaluating at least this many features spread them over threads, [`FEATURES_PER_TASK`] a task.
+const PARALLEL_MIN_FEATURES: usize = 16;
+const FEATURES_PER_TASK: usize = 8;
 
 /// Regularisation and stopping constraints shared by GBT and RF.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -79,13 +83,20 @@ pub fn best_split(
     p: &SplitParams,
 ) -> Option<SplitInfo> {
     let parent = p.score(total);
+    let eval = |f: u32| best_for_feature(hist.feature(f as usize), m.n_bins(f as usize), f, total, parent, p);
+    // Each feature's best is independent of the others; the choice between them is one fold in
+    // feature order either way, so the parallel evaluation picks exactly the sequential split.
+    let per_feature: Vec<Option<SplitInfo>> = if features.len() >= PARALLEL_MIN_FEATURES {
+        let chunks: Vec<&[u32]> = features.chunks(FEATURES_PER_TASK).collect();
+        par::map_indexed(chunks.len(), |c| chunks[c].iter().map(|&f| eval(f)).collect::<Vec<_>>()).concat()
+    } else {
+        features.iter().map(|&f| eval(f)).collect()
+    };
     let mut best: Option<SplitInfo> = None;
     let key = |s: &SplitInfo| (s.gain, m.fingerprint(s.feature as usize));
-    for &f in features {
-        if let Some(s) = best_for_feature(hist.feature(f as usize), m.n_bins(f as usize), f, total, parent, p) {
-            if best.is_none_or(|b| key(&s) > key(&b)) {
-                best = Some(s);
-            }
+    for s in per_feature.into_iter().flatten() {
+        if best.is_none_or(|b| key(&s) > key(&b)) {
+            best = Some(s);
         }
     }
     best.filter(|b| b.gain > p.gamma && b.gain > MIN_GAIN)
@@ -115,6 +126,11 @@ fn best_for_feature(
     };
     let mut acc = GradStats::default();
     for (b, &s) in bins.iter().enumerate().take(last + 1).skip(1) {
+        if b > 1 && b < last && s.g == 0.0 && s.h == 0.0 {
+            // An empty bin leaves `acc` as it was, so its candidates repeat those of bin `b - 1`
+            // (or of an earlier bin), which a lower bin wins on equal gain: nothing to consider.
+            continue;
+        }
         acc += s;
         if b < last {
             // Missing goes right; with no missing values seen, send them to the heavier child.
@@ -163,6 +179,68 @@ mod tests {
         let s = best_split(&h, &m, &[0], GradStats::new(-2.0, 6.0), &params()).unwrap();
         assert!(!s.default_left);
         assert_eq!(m.threshold(0, s.bin), 2.5);
+    }
+
+    /// The reference scan: every bin of every feature in order, no skipping, one thread.
+    fn reference(h: &Histogram, m: &BinnedMatrix, features: &[u32], total: GradStats, p: &SplitParams) -> Option<SplitInfo> {
+        let parent = p.score(total);
+        let mut best: Option<SplitInfo> = None;
+        for &f in features {
+            let bins = h.feature(f as usize);
+            let (missing, last) = (bins[MISSING_BIN as usize], m.n_bins(f as usize) - 1);
+            let has_missing = missing.h > MIN_SIDE_HESS;
+            let mut acc = GradStats::default();
+            for (b, &s) in bins.iter().enumerate().take(last + 1).skip(1) {
+                acc += s;
+                let mut cands = Vec::new();
+                if b < last {
+                    cands.push((acc, !has_missing && acc.h >= (total - acc).h));
+                    if has_missing {
+                        cands.push((acc + missing, true));
+                    }
+                } else if has_missing {
+                    cands.push((acc, false));
+                }
+                for (left, default_left) in cands {
+                    let right = total - left;
+                    if !p.side_ok(left) || !p.side_ok(right) {
+                        continue;
+                    }
+                    let gain = p.score(left) + p.score(right) - parent;
+                    let s = SplitInfo { feature: f, bin: b as u8, default_left, gain, left, right };
+                    let key = |s: &SplitInfo| (s.gain, m.fingerprint(s.feature as usize));
+                    if best.is_none_or(|o| if o.feature == f { gain > o.gain } else { key(&s) > key(&o) }) {
+                        best = Some(s);
+                    }
+                }
+            }
+        }
+        best.filter(|b| b.gain > p.gamma && b.gain > MIN_GAIN)
+    }
+
+    #[test]
+    fn equals_the_reference_scan_on_sparse_nodes() {
+        use mp_core::Rng;
+        // Many features (the parallel path), few rows per node (mostly empty bins), some missing
+        // values, and coarse values so that gains tie between bins and features.
+        let (n, f) = (4000, 37);
+        let mut rng = Rng::new(23);
+        let x: Vec<f32> = (0..n * f)
+            .map(|i| if i % 17 == 0 { f32::NAN } else { (rng.next_f64() * if i % 2 == 0 { 400.0 } else { 6.0 }).floor() as f32 })
+            .collect();
+        let m = BinnedMatrix::from_matrix(ColMajor::new(&x, n).unwrap(), 255, 0).unwrap();
+        let gh: Vec<[f32; 2]> = (0..n).map(|_| [(rng.next_f64() * 4.0).floor() as f32 - 1.5, 1.0]).collect();
+        let features: Vec<u32> = (0..f as u32).filter(|j| j % 7 != 3).collect();
+        for (step, p) in [(1, params()), (9, params()), (61, SplitParams { reg_lambda: 1.0, gamma: 0.0, min_child_weight: 0.0 })] {
+            let rows: Vec<u32> = (0..n as u32).step_by(step).collect();
+            let ordered: Vec<[f32; 2]> = rows.iter().map(|&r| gh[r as usize]).collect();
+            let mut h = Histogram::new(f);
+            h.build(&m, Some(&rows), &ordered, None);
+            let total = GradStats::sum_rows(&gh, &rows);
+            let got = best_split(&h, &m, &features, total, &p);
+            assert!(got.is_some(), "step {step}: no split");
+            assert_eq!(got, reference(&h, &m, &features, total, &p), "step {step}");
+        }
     }
 
     #[test]
