@@ -62,3 +62,41 @@ fn one_and_two_threads_agree() {
     assert!(g1 == g2, "GBT differs between 1 and 2 threads");
     assert!(f1 == f2, "forest differs between 1 and 2 threads");
 }
+
+/// Deep forests at the pipeline's settings (sqrt features per node, bootstrap, 255 bins, depth 16,
+/// `min_samples_leaf` 1 and 5) on data with missing values, coarse values (many rows per bin, equal
+/// gains within a feature) and duplicated columns (equal gains and equal fingerprints across features).
+fn deep_forest_digests() -> Vec<u64> {
+    let mut d = nonlinear(6_000, 24, 77);
+    let n = d.n;
+    for i in 0..n {
+        if i % 7 == 0 {
+            d.x[3 * n + i] = f32::NAN;
+        }
+        if i % 3 == 0 {
+            d.x[5 * n + i] = f32::NAN;
+        }
+        d.x[6 * n + i] = (d.x[6 * n + i] * 4.0).round() / 4.0;
+        d.x[7 * n + i] = d.x[i];
+        d.x[8 * n + i] = d.x[n + i];
+    }
+    [1, 5]
+        .map(|leaf| {
+            let p = ForestParams { n_estimators: 24, max_depth: 16, min_samples_leaf: leaf, seed: 11, ..ForestParams::default() };
+            let m = fit_forest(d.view(), &d.y, &p.check().unwrap(), &mut NoopObserver).unwrap();
+            let bits: String = m.predict(d.view()).unwrap().iter().map(|p| format!("{:08x}", p.to_bits())).collect();
+            [digest(&serde_json::to_string(&m).unwrap()), digest(&bits)]
+        })
+        .concat()
+}
+
+/// The deep forests' model bytes and predictions: fast paths of the grower must leave them unchanged.
+#[cfg(all(target_arch = "x86_64", target_os = "linux"))]
+#[test]
+fn deep_sampled_forests_are_pinned() {
+    assert_eq!(deep_forest_digests(), DEEP_FOREST_GOLDEN, "deep forest digests changed (update only for an intended algorithm change)");
+}
+
+#[cfg(all(target_arch = "x86_64", target_os = "linux"))]
+const DEEP_FOREST_GOLDEN: [u64; 4] =
+    [13_146_026_559_962_386_239, 18_167_988_159_760_173_762, 8_579_255_268_267_751_320, 6_135_233_833_188_951_235];
