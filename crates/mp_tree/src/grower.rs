@@ -11,6 +11,7 @@ use crate::histogram::{GradStats, Histogram};
 use crate::prefetch::prefetch;
 use crate::par;
 use crate::partition::RowPartition;
+use crate::sampled_hist::SampledHistogram;
 use crate::split::{best_split, SplitInfo, SplitParams};
 use crate::stats::{FitStats, Stopwatch};
 use crate::tree::{Node, Tree};
@@ -93,9 +94,11 @@ pub struct Grower<'a> {
     tree_mask: Vec<bool>,
     /// Per-node sampling: the tree's features, permuted in place by each draw and restored after it.
     perm: Vec<u32>,
-    /// Per-node sampling: the node's drawn features (ascending) and their compact histogram.
+    /// Per-node sampling: the swaps of the current draw, the node's drawn features (ascending) and
+    /// their histogram.
+    swaps: Vec<usize>,
     node_feats: Vec<u32>,
-    node_hist: Histogram,
+    node_hist: SampledHistogram,
     stats: FitStats,
 }
 
@@ -110,8 +113,9 @@ impl<'a> Grower<'a> {
             ordered: Vec::new(),
             tree_mask: vec![false; f],
             perm: Vec::new(),
+            swaps: Vec::new(),
             node_feats: Vec::new(),
-            node_hist: Histogram::compact(&[]),
+            node_hist: SampledHistogram::default(),
             stats: FitStats::default(),
         }
     }
@@ -181,9 +185,7 @@ impl<'a> Grower<'a> {
         self.pool.pop().unwrap_or_else(|| Histogram::new(self.data.n_features()))
     }
 
-    /// Builds `node`'s histogram for `mask` (`None`: every feature `hist` holds) from its rows. Ordered gradients (the node's
-    /// `[grad, hess]` pairs laid out in row order) are gathered in bounded pieces of
-    /// `ORDERED_CHUNK` rows, each accumulated in row order: the same sums as one pass.
+    /// Builds `node`'s histogram for `mask` (`None`: every feature `hist` holds) from its rows.
     fn build(&mut self, hist: &mut Histogram, node: usize, gh: &[[f32; 2]], mask: Option<&[bool]>) {
         let watch = Stopwatch::start();
         let rows = self.partition.rows(node);
@@ -193,27 +195,32 @@ impl<'a> Grower<'a> {
             if rows.is_empty() {
                 hist.clear(mask);
             }
-            for (k, piece) in rows.chunks(ORDERED_CHUNK).enumerate() {
-                self.ordered.resize(piece.len(), [0.0; 2]);
-                let parallel = piece.len() >= 2 * GATHER_CHUNK;
-                par::for_each_chunk_mut(&mut self.ordered, GATHER_CHUNK, parallel, |i, out| {
-                    let rows = &piece[i * GATHER_CHUNK..];
-                    for (k, (o, &r)) in out.iter_mut().zip(rows).enumerate() {
-                        if let Some(&a) = rows.get(k + GATHER_PREFETCH) {
-                            prefetch(&gh[a as usize..]);
-                        }
-                        *o = gh[r as usize];
-                    }
-                });
+            // The first piece builds (zeroing each feature inside its build task), the rest add to it.
+            gather_pieces(rows, gh, &mut self.ordered, |k, piece, ordered| {
                 if k == 0 {
-                    hist.build(self.data, Some(piece), &self.ordered, mask);
+                    hist.build(self.data, Some(piece), ordered, mask);
                 } else {
-                    hist.accumulate(self.data, Some(piece), &self.ordered, mask);
+                    hist.accumulate(self.data, Some(piece), ordered, mask);
                 }
-            }
+            });
         }
         let n_active = mask.map_or(hist.n_held(), |m| m.iter().filter(|&&a| a).count()) as u64;
-        self.stats.hist_updates += rows.len() as u64 * n_active;
+        self.count_build(rows.len() as u64 * n_active, watch);
+    }
+
+    /// Builds `node`'s histogram of the drawn features (`node_hist`, holding `node_feats`) from its rows.
+    fn build_sampled(&mut self, node: usize, gh: &[[f32; 2]]) {
+        let watch = Stopwatch::start();
+        let rows = self.partition.rows(node);
+        let hist = &mut self.node_hist;
+        hist.hold(&self.node_feats);
+        gather_pieces(rows, gh, &mut self.ordered, |_, piece, ordered| hist.accumulate(self.data, piece, ordered));
+        let updates = rows.len() as u64 * hist.n_held() as u64;
+        self.count_build(updates, watch);
+    }
+
+    fn count_build(&mut self, updates: u64, watch: Stopwatch) {
+        self.stats.hist_updates += updates;
         self.stats.hist_builds += 1;
         self.stats.hist_nanos += watch.nanos();
     }
@@ -249,13 +256,9 @@ impl<'a> Grower<'a> {
             None => {
                 let k = self.params.node_features.unwrap_or(tree_features.len());
                 self.sample_node_features(k, rng);
-                // A compact histogram of just the drawn features: memory follows k, not the matrix width.
-                let mut h = std::mem::replace(&mut self.node_hist, Histogram::compact(&[]));
-                h.hold(&self.node_feats);
-                self.build(&mut h, node as usize, gh, None);
-                let s = best_split(&h, self.data, &self.node_feats, sum, &self.params.split);
-                self.node_hist = h;
-                if let Some(s) = s {
+                // A histogram of just the drawn features: memory follows k, not the matrix width.
+                self.build_sampled(node as usize, gh);
+                if let Some(s) = self.node_hist.best_split(self.data, sum, &self.params.split) {
                     let priority = self.priority(&s);
                     heap.push(Candidate { node, depth, priority, split: s, hist: None });
                 }
@@ -285,14 +288,14 @@ impl<'a> Grower<'a> {
         let n = self.perm.len();
         let k = k.clamp(1, n);
         self.node_feats.clear();
-        let mut swaps = Vec::with_capacity(k);
+        self.swaps.clear();
         for i in 0..k {
             let j = i + rng.below(n - i);
             self.perm.swap(i, j);
-            swaps.push(j);
+            self.swaps.push(j);
         }
         self.node_feats.extend_from_slice(&self.perm[..k]);
-        for (i, &j) in swaps.iter().enumerate().rev() {
+        for (i, &j) in self.swaps.iter().enumerate().rev() {
             self.perm.swap(i, j);
         }
         self.node_feats.sort_unstable();
@@ -362,5 +365,26 @@ impl<'a> Grower<'a> {
                 self.pool.push(hist);
             }
         }
+    }
+}
+
+/// Calls `f(k, piece, ordered)` for consecutive pieces of `rows` (piece `k`, at most `ORDERED_CHUNK`
+/// rows), with `ordered` the piece's `[grad, hess]` pairs laid out in row order (ordered gradients,
+/// gathered into `buf`, on several threads from `2 * GATHER_CHUNK` rows): accumulating the pieces in
+/// turn gives the same sums as one pass.
+fn gather_pieces(rows: &[u32], gh: &[[f32; 2]], buf: &mut Vec<[f32; 2]>, mut f: impl FnMut(usize, &[u32], &[[f32; 2]])) {
+    for (k, piece) in rows.chunks(ORDERED_CHUNK).enumerate() {
+        buf.resize(piece.len(), [0.0; 2]);
+        let parallel = piece.len() >= 2 * GATHER_CHUNK;
+        par::for_each_chunk_mut(buf, GATHER_CHUNK, parallel, |i, out| {
+            let rows = &piece[i * GATHER_CHUNK..];
+            for (k, (o, &r)) in out.iter_mut().zip(rows).enumerate() {
+                if let Some(&a) = rows.get(k + GATHER_PREFETCH) {
+                    prefetch(&gh[a as usize..]);
+                }
+                *o = gh[r as usize];
+            }
+        });
+        f(k, piece, buf);
     }
 }

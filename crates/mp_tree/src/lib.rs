@@ -14,6 +14,7 @@ pub mod objective;
 mod par;
 pub mod partition;
 mod prefetch;
+mod sampled_hist;
 pub mod split;
 pub mod stats;
 pub mod swap;

@@ -75,6 +75,8 @@ impl SplitInfo {
 
 /// Best split over `features`. Within a feature ties keep the lower bin; equal gains on different
 /// features are broken by the features' data fingerprints, so column order never changes the choice.
+/// Empty value bins after bin 1 are skipped (see [`best_for_feature`]); nodes with many features
+/// evaluate them on several threads.
 pub fn best_split(
     hist: &Histogram,
     m: &BinnedMatrix,
@@ -83,7 +85,12 @@ pub fn best_split(
     p: &SplitParams,
 ) -> Option<SplitInfo> {
     let parent = p.score(total);
-    let eval = |f: u32| best_for_feature(hist.feature(f as usize), m.n_bins(f as usize), f, total, parent, p);
+    let eval = |f: u32| {
+        let bins = hist.feature(f as usize);
+        let n = m.n_bins(f as usize);
+        let values = bins.iter().copied().enumerate().take(n).skip(1).filter(|&(b, s)| b == 1 || s.g != 0.0 || s.h != 0.0);
+        best_for_feature(bins[MISSING_BIN as usize], values, n, f, total, parent, p)
+    };
     // Each feature's best is independent of the others; the choice between them is one fold in
     // feature order either way, so the parallel evaluation picks exactly the sequential split.
     let per_feature: Vec<Option<SplitInfo>> = if features.len() >= PARALLEL_MIN_FEATURES {
@@ -92,6 +99,30 @@ pub fn best_split(
     } else {
         features.iter().map(|&f| eval(f)).collect()
     };
+    pick(per_feature, m, p)
+}
+
+/// [`best_split`] with feature `features[i]`'s bins given by `bins(i, feature)`: its missing bin and
+/// its value bins `(bin, sums)` in ascending bin order. A value bin after bin 1 may be left out when
+/// its sums are zero (such a bin moves no split, so the choice is the same bit for bit).
+pub(crate) fn best_split_of<I: Iterator<Item = (usize, GradStats)>>(
+    m: &BinnedMatrix,
+    features: &[u32],
+    total: GradStats,
+    p: &SplitParams,
+    bins: impl Fn(usize, u32) -> (GradStats, I),
+) -> Option<SplitInfo> {
+    let parent = p.score(total);
+    let per_feature = features.iter().enumerate().map(|(i, &f)| {
+        let (missing, values) = bins(i, f);
+        best_for_feature(missing, values, m.n_bins(f as usize), f, total, parent, p)
+    });
+    pick(per_feature, m, p)
+}
+
+/// The best of the features' bests, in feature order (ties: the features' data fingerprints), if it
+/// gains enough.
+fn pick(per_feature: impl IntoIterator<Item = Option<SplitInfo>>, m: &BinnedMatrix, p: &SplitParams) -> Option<SplitInfo> {
     let mut best: Option<SplitInfo> = None;
     let key = |s: &SplitInfo| (s.gain, m.fingerprint(s.feature as usize));
     for s in per_feature.into_iter().flatten() {
@@ -102,15 +133,21 @@ pub fn best_split(
     best.filter(|b| b.gain > p.gamma && b.gain > MIN_GAIN)
 }
 
+/// `values`: the feature's value bins `(bin, sums)`, ascending, empty ones after bin 1 possibly left
+/// out. Skipping such a bin is exact: it leaves `acc` unchanged (sums are never -0.0, so adding a
+/// zero is the identity), so every split it would offer repeats one the previous bin offered with the
+/// same gain, which a tie never replaces; the last bin's pure "is missing" split likewise repeats the
+/// previous bin's "missing right". Bin 1 stays even empty: its "only missing left" split
+/// (`acc = 0`) repeats nothing before it.
 fn best_for_feature(
-    bins: &[GradStats],
+    missing: GradStats,
+    values: impl Iterator<Item = (usize, GradStats)>,
     n_bins: usize,
     feature: u32,
     total: GradStats,
     parent: f64,
     p: &SplitParams,
 ) -> Option<SplitInfo> {
-    let missing = bins[MISSING_BIN as usize];
     let has_missing = missing.h > MIN_SIDE_HESS;
     let last = n_bins - 1;
     let mut best: Option<SplitInfo> = None;
@@ -125,12 +162,7 @@ fn best_for_feature(
         }
     };
     let mut acc = GradStats::default();
-    for (b, &s) in bins.iter().enumerate().take(last + 1).skip(1) {
-        if b > 1 && b < last && s.g == 0.0 && s.h == 0.0 {
-            // An empty bin leaves `acc` as it was, so its candidates repeat those of bin `b - 1`
-            // (or of an earlier bin), which a lower bin wins on equal gain: nothing to consider.
-            continue;
-        }
+    for (b, s) in values {
         acc += s;
         if b < last {
             // Missing goes right; with no missing values seen, send them to the heavier child.
