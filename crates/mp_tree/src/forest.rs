@@ -125,15 +125,19 @@ fn oob_score(x: &ColMajor<'_>, labels: &BinaryLabels<'_>, grown: &[Grown]) -> Op
     let n = x.n_rows();
     let flat: Vec<FlatTree> = grown.iter().map(|g| FlatTree::new(&g.tree)).collect();
     let mut acc = vec![(0.0f64, 0u32); n];
+    // Tree by tree over a chunk of rows (each tree stays cached while it walks the chunk's out-of-bag
+    // rows); every row still sums its trees in tree order.
     par::for_each_chunk_mut(&mut acc, OOB_CHUNK, true, |blk, chunk| {
-        for (k, a) in chunk.iter_mut().enumerate() {
-            let r = blk * OOB_CHUNK + k;
-            for (g, t) in grown.iter().zip(&flat) {
-                if g.in_bag[r / 64] & (1 << (r % 64)) == 0 {
-                    a.0 += t.predict_row(x, r) as f64;
-                    a.1 += 1;
-                }
-            }
+        let start = blk * OOB_CHUNK;
+        let mut oob = Vec::with_capacity(chunk.len());
+        for (g, t) in grown.iter().zip(&flat) {
+            oob.clear();
+            oob.extend((start as u32..(start + chunk.len()) as u32).filter(|&r| g.in_bag[r as usize / 64] & (1 << (r % 64)) == 0));
+            t.each_value(x, &oob, |k, v| {
+                let a = &mut chunk[oob[k] as usize - start];
+                a.0 += v as f64;
+                a.1 += 1;
+            });
         }
     });
     let (mut ys, mut ps) = (Vec::new(), Vec::new());

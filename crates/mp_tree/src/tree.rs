@@ -177,20 +177,20 @@ impl FlatTree {
         }
     }
 
-    /// Output for one row.
-    #[inline]
-    pub(crate) fn predict_row(&self, x: &ColMajor<'_>, row: usize) -> f32 {
-        self.values[self.leaf_row(x, row) as usize]
-    }
-
-    /// The leaf (node index) row `row` of `x` reaches.
-    #[inline]
-    pub(crate) fn leaf_row(&self, x: &ColMajor<'_>, row: usize) -> u32 {
-        let mut i = 0;
-        for _ in 0..self.depth {
-            i = self.step(i, x, row);
+    /// Calls `f(k, value)` with the output of row `rows[k]` of `x`, for every `k` in order, walking
+    /// `LOCKSTEP` rows through the tree together (the tree stays cached over all of them).
+    pub(crate) fn each_value(&self, x: &ColMajor<'_>, rows: &[u32], mut f: impl FnMut(usize, f32)) {
+        for (c, chunk) in rows.chunks(LOCKSTEP).enumerate() {
+            let mut idx = [0u32; LOCKSTEP];
+            for _ in 0..self.depth {
+                for (i, &r) in idx.iter_mut().zip(chunk) {
+                    *i = self.step(*i, x, r as usize);
+                }
+            }
+            for (k, &i) in idx.iter().enumerate().take(chunk.len()) {
+                f(c * LOCKSTEP + k, self.values[i as usize]);
+            }
         }
-        i
     }
 
     /// One step from node `i` for `row` (the row's values, feature by feature) with its value of `feature`
@@ -355,7 +355,9 @@ mod tests {
         add_predictions(&[t.clone(), t.clone()], &x, &mut out);
         assert_eq!(out, vec![-1.5, -1.5, 2.5, 2.5]);
         let flat = FlatTree::new(&t);
-        assert_eq!((0..4).map(|r| flat.predict_row(&x, r)).collect::<Vec<_>>(), t.predict(&x));
+        let mut walked = Vec::new();
+        flat.each_value(&x, &[3, 0, 2, 1], |k, v| walked.push((k, v)));
+        assert_eq!(walked, vec![(0, 1.0), (1, -1.0), (2, 1.0), (3, -1.0)]);
         assert_eq!((t.n_leaves(), t.depth()), (2, 1));
     }
 }
