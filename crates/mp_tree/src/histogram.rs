@@ -65,64 +65,35 @@ impl SubAssign for GradStats {
     }
 }
 
-/// One node's histogram. A full histogram holds every feature of the matrix (slot = feature); a
-/// compact one holds only a list of features (RF per-node sampling), so its memory is proportional
-/// to the features sampled, not to the matrix width (1e6 features x 4 KiB per feature is 4 GB).
+/// One node's histogram over every feature of the matrix (slot = feature). Forests' per-node sampled
+/// histograms, which hold only the drawn features, are `sampled_hist.rs`.
 #[derive(Debug, Clone)]
 pub struct Histogram {
     data: Vec<GradStats>,
-    /// `None`: slot `j` is feature `j`. `Some(fs)`: slot `i` is feature `fs[i]` (ascending).
-    features: Option<Vec<u32>>,
 }
 
 impl Histogram {
-    /// A full histogram over `n_features` features.
+    /// A histogram over `n_features` features.
     pub fn new(n_features: usize) -> Self {
-        Histogram { data: vec![GradStats::default(); n_features * BIN_STRIDE], features: None }
+        Histogram { data: vec![GradStats::default(); n_features * BIN_STRIDE] }
     }
 
-    /// A compact histogram over `features` (ascending, distinct).
-    pub fn compact(features: &[u32]) -> Self {
-        let mut h = Histogram { data: Vec::new(), features: Some(Vec::new()) };
-        h.hold(features);
-        h
-    }
-
-    /// Makes this compact histogram hold (zeroed) `features` (ascending, distinct), reusing its buffers.
-    pub fn hold(&mut self, features: &[u32]) {
-        debug_assert!(features.windows(2).all(|w| w[0] < w[1]), "features must be ascending and distinct");
-        let held = self.features.get_or_insert_with(Vec::new);
-        held.clear();
-        held.extend_from_slice(features);
-        self.data.clear();
-        self.data.resize(features.len() * BIN_STRIDE, GradStats::default());
-    }
-
-    /// Number of features held.
+    /// Number of features (of the matrix it was made for).
     pub fn n_held(&self) -> usize {
         self.data.len() / BIN_STRIDE
     }
 
-    /// The bins of feature `j` (index = bin). Panics if a compact histogram does not hold `j`.
+    /// The bins of feature `j` (index = bin).
     pub fn feature(&self, j: usize) -> &[GradStats] {
-        let slot = match &self.features {
-            None => j,
-            Some(fs) => fs.binary_search(&(j as u32)).expect("feature held by the compact histogram"),
-        };
-        &self.data[slot * BIN_STRIDE..(slot + 1) * BIN_STRIDE]
+        &self.data[j * BIN_STRIDE..(j + 1) * BIN_STRIDE]
     }
 
-    /// `(feature, bins)` of every held feature selected by `mask` (indexed by feature; `None` = all held).
+    /// `(feature, bins)` of every feature selected by `mask` (indexed by feature; `None` = all).
     fn slots_mut<'h>(&'h mut self, mask: Option<&'h [bool]>) -> impl Iterator<Item = (usize, &'h mut [GradStats])> + 'h {
-        let features = self.features.as_deref();
-        self.data
-            .chunks_mut(BIN_STRIDE)
-            .enumerate()
-            .map(move |(i, h)| (features.map_or(i, |fs| fs[i] as usize), h))
-            .filter(move |(j, _)| mask.is_none_or(|m| m[*j]))
+        self.data.chunks_mut(BIN_STRIDE).enumerate().filter(move |(j, _)| mask.is_none_or(|m| m[*j]))
     }
 
-    /// Builds the histogram of `rows` for the held features selected by `mask` (`None` = all held).
+    /// Builds the histogram of `rows` for the features selected by `mask` (`None` = all).
     ///
     /// `gh` holds the rows' `[grad, hess]` in the same order as `rows` ("ordered gradients"); when
     /// `rows` is `None` the node holds every row and `gh` is indexed by row directly. Active features
@@ -133,7 +104,7 @@ impl Histogram {
         self.add_rows(m, rows, gh, mask, true);
     }
 
-    /// Zeroes the held features selected by `mask` (`None` = all held).
+    /// Zeroes the features selected by `mask` (`None` = all).
     pub fn clear(&mut self, mask: Option<&[bool]>) {
         for (_, h) in self.slots_mut(mask) {
             h.fill(GradStats::default());
@@ -174,11 +145,9 @@ impl Histogram {
         });
     }
 
-    /// Turns `self` (a parent) into its other child: `self -= child` on the selected features (both
-    /// histograms hold the same features).
+    /// Turns `self` (a parent) into its other child: `self -= child` on the selected features.
     pub fn subtract(&mut self, child: &Histogram, mask: Option<&[bool]>) {
-        debug_assert_eq!(self.features, child.features, "subtracting histograms of different features");
-        let features = self.features.as_deref();
+        debug_assert_eq!(self.data.len(), child.data.len(), "subtracting histograms of different widths");
         let chunk = SUBTRACT_FEATURES_PER_TASK * BIN_STRIDE;
         let parallel = self.data.len() >= PARALLEL_MIN_SUBTRACT_FEATURES * BIN_STRIDE;
         // Each bin is one independent subtraction: any split over threads gives the same values.
@@ -186,8 +155,7 @@ impl Histogram {
             let first = i * SUBTRACT_FEATURES_PER_TASK;
             let theirs = &child.data[i * chunk..];
             for (k, (p, c)) in part.chunks_mut(BIN_STRIDE).zip(theirs.chunks(BIN_STRIDE)).enumerate() {
-                let f = features.map_or(first + k, |fs| fs[first + k] as usize);
-                if mask.is_none_or(|m| m[f]) {
+                if mask.is_none_or(|m| m[first + k]) {
                     for (a, &b) in p.iter_mut().zip(c) {
                         *a -= b;
                     }
@@ -425,25 +393,5 @@ mod tests {
         h.build(&m, None, &[[1.0, 1.0], [2.0, 1.0]], Some(&[false, true]));
         assert!(h.feature(0).iter().all(|s| *s == GradStats::default()));
         assert_eq!(h.feature(1).iter().map(|s| s.g).sum::<f64>(), 3.0);
-    }
-
-    #[test]
-    fn compact_histogram_equals_the_full_one_on_its_features() {
-        let (n, f) = (500, 9);
-        let mut rng = Rng::new(8);
-        let data: Vec<f32> = (0..n * f).map(|_| rng.next_f64() as f32).collect();
-        let m = BinnedMatrix::from_matrix_tiled(ColMajor::new(&data, n).unwrap(), 32, 0, 1).unwrap();
-        let gh: Vec<[f32; 2]> = (0..n).map(|_| [rng.next_f64() as f32 - 0.5, 1.0]).collect();
-        let rows: Vec<u32> = (0..n as u32).filter(|r| r % 3 != 0).collect();
-        let ordered: Vec<[f32; 2]> = rows.iter().map(|&r| gh[r as usize]).collect();
-        let mut full = Histogram::new(f);
-        full.build(&m, Some(&rows), &ordered, None);
-        let mut compact = Histogram::compact(&[0]);
-        compact.hold(&[2, 5, 8]);
-        compact.build(&m, Some(&rows), &ordered, None);
-        assert_eq!(compact.data.len(), 3 * BIN_STRIDE);
-        for j in [2, 5, 8] {
-            assert_eq!(compact.feature(j), full.feature(j));
-        }
     }
 }
