@@ -10,12 +10,14 @@ import { collabColumns, type FittedCollab } from './collab.js';
 import { featureCatalogue, type FeatureDef } from './columns.js';
 import { type Context, makeContext, type Pair } from './context.js';
 import { oofFolds } from './folds.js';
-import { FeatureTable } from './table.js';
+import { FeatureTable, withSpare } from './table.js';
 
 export interface FeatureOptions {
   /** Folds for out-of-fold statistics on training rows (default 5). */
   oofFolds?: number;
   seed: number;
+  /** Room for this many more columns behind the train and test matrices (FeatureTable.append adds them without a copy). */
+  spareColumns?: number;
 }
 
 /** Everything needed to compute features for new pairs later (saved with the model artifacts). */
@@ -169,7 +171,8 @@ export function buildFeatures(ds: Dataset, split: Split, opts: FeatureOptions): 
   // Out-of-fold statistics for training rows: fold k sees total - (rows of fold k).
   const nTrain = split.train.length;
   const foldAt = oofFolds(nTrain, folds, opts.seed);
-  const xTrain = new Float32Array(nTrain * defs.length);
+  const spare = opts.spareColumns ?? 0;
+  const xTrain = withSpare(nTrain * defs.length, nTrain * spare);
   for (const at of foldAt) {
     const rows = Uint32Array.from(at, (i) => split.train[i] as number);
     const ctx = makeContext(ds, subtract(total, accumulate(ds, idx, rows, recentFrom)), windowDays);
@@ -181,7 +184,7 @@ export function buildFeatures(ds: Dataset, split: Split, opts: FeatureOptions): 
   const train = table(ds, names, split.train, xTrain);
 
   const full = makeContext(ds, total, windowDays);
-  const xTest = new Float32Array(split.test.length * defs.length);
+  const xTest = withSpare(split.test.length * defs.length, split.test.length * spare);
   fill(full, defs, idx, split.test, Uint32Array.from({ length: split.test.length }, (_, i) => i), xTest, split.test.length);
   const test = table(ds, names, split.test, xTest);
 

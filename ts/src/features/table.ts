@@ -42,6 +42,36 @@ export class FeatureTable {
     return t;
   }
 
+  /**
+   * This table with `cols` (column-major, one column per name) appended. Written in place, without a
+   * copy of the existing columns, when the buffer behind `x` has room after them (a table built with
+   * spare columns, see `withSpare`); copied into a new buffer otherwise. Either way `this` must not be
+   * used afterwards (its buffer may now hold the new columns).
+   */
+  append(names: string[], cols: Float32Array): FeatureTable {
+    if (cols.length !== names.length * this.nRows) throw new MlError('INTERNAL', `append: ${cols.length} values for ${this.nRows} rows x ${names.length} columns`);
+    const end = this.x.byteOffset + this.x.byteLength;
+    const x =
+      end + cols.byteLength <= this.x.buffer.byteLength
+        ? new Float32Array(this.x.buffer, this.x.byteOffset, this.x.length + cols.length)
+        : withSpare(this.x.length + cols.length, 0, this.x);
+    x.set(cols, this.x.length);
+    return new FeatureTable([...this.names, ...names], this.nRows, x, this.y, this.rows, this.pTrue);
+  }
+
+  /**
+   * The table restricted to the columns `keep` (ascending), compacted in place: each kept column moves
+   * forward in the same buffer, no second matrix is allocated. `this` must not be used afterwards.
+   */
+  keepInPlace(keep: readonly number[]): FeatureTable {
+    const n = this.nRows;
+    keep.forEach((j, k) => {
+      if ((k > 0 && j <= (keep[k - 1] as number)) || j < 0 || j >= this.nFeatures) throw new MlError('INTERNAL', `keepInPlace: columns must be ascending and below ${this.nFeatures}, got ${keep.join(',')}`);
+      if (j !== k) this.x.copyWithin(k * n, j * n, (j + 1) * n);
+    });
+    return new FeatureTable(keep.map((j) => this.names[j] as string), n, this.x.subarray(0, keep.length * n), this.y, this.rows, this.pTrue);
+  }
+
   /** The given table rows (e.g. a fold) as a new table. */
   take(rows: ArrayLike<number>): FeatureTable {
     const n = rows.length;
@@ -64,4 +94,14 @@ export class FeatureTable {
       this.pTrue ? pick(this.pTrue, (k) => new Float64Array(k)) : null,
     );
   }
+}
+
+/**
+ * A zeroed matrix of `length` values whose buffer has room for `spare` more after them (so
+ * `FeatureTable.append` can add that many values without copying the matrix), holding `init` at its start.
+ */
+export function withSpare(length: number, spare: number, init?: Float32Array): Float32Array {
+  const x = new Float32Array(new ArrayBuffer((length + spare) * Float32Array.BYTES_PER_ELEMENT), 0, length);
+  if (init) x.set(init);
+  return x;
 }

@@ -8,10 +8,10 @@ import type { Dataset, Split } from '../data/schema.js';
 import type { Engine } from '../engine/types.js';
 import type { Index } from '../features/aggregates.js';
 import { buildFeatures, type FittedFeatures, restrict } from '../features/build.js';
-import type { CollabFit, CollabSpec } from '../features/collab.js';
+import { COLLAB_PARTS, type CollabFit, type CollabSpec } from '../features/collab.js';
 import { type CollabChoice, collabFeatures } from '../features/collab-search.js';
-import { type PcaSummary, pca, prune, type Pruning, selectColumns } from '../features/select.js';
-import { FeatureTable } from '../features/table.js';
+import { type PcaSummary, pca, prune, type Pruning } from '../features/select.js';
+import type { FeatureTable } from '../features/table.js';
 import { COLLAB_GRIDS, type Mode } from './kinds.js';
 import { deriveSeed } from './seeds.js';
 import { type FitProgressEvent, SEARCH_ROWS } from './train.js';
@@ -54,13 +54,8 @@ export function collabSpecs(seed: number): CollabSpec[] {
   ];
 }
 
-/** `t` with `cols` (column-major, `names`) appended. */
-const withColumns = (t: FeatureTable, names: string[], cols: Float32Array) => {
-  const x = new Float32Array(t.x.length + cols.length);
-  x.set(t.x);
-  x.set(cols, t.x.length);
-  return new FeatureTable([...t.names, ...names], t.nRows, x, t.y, t.rows, t.pTrue);
-};
+/** How many columns the collaborative group of `specs` adds (collab.ts COLLAB_PARTS). */
+const collabColumnCount = (specs: CollabSpec[]) => specs.reduce((a, s) => a + COLLAB_PARTS[s.kind].length, 0);
 
 /**
  * Features of `split` with out-of-fold folds seeded from the run's root `seed`; `timings` (seconds) gets
@@ -80,22 +75,24 @@ export async function prepareFeatures(
 ): Promise<PreparedFeatures> {
   let t0 = performance.now();
   progress.onProgress?.(`features: out-of-fold aggregates on ${split.train.length} training rows`);
-  const built = buildFeatures(ds, split, { seed: deriveSeed(seed, 'feature-folds') });
+  const fit = collabFitOf(engine);
+  const specs = collabSpecs(seed);
+  // The matrices get room for the collaborative columns, appended below without copying them (at 10M
+  // interactions a copy of the training matrix is ~2.4 GB).
+  const built = buildFeatures(ds, split, { seed: deriveSeed(seed, 'feature-folds'), spareColumns: fit ? collabColumnCount(specs) : 0 });
   timings.features = (performance.now() - t0) / 1000;
   let { train, test, fitted } = built;
   let collab: PreparedFeatures['collab'] = null;
-  const fit = collabFitOf(engine);
   if (fit) {
     t0 = performance.now();
-    const specs = collabSpecs(seed);
     progress.onProgress?.(`collaborative: searching ${specs.map((s) => s.kind).join(', ')} over ${built.folds.length} folds of the training rows`);
     const onFitProgress = progress.onFitProgress;
     const onFit = onFitProgress && ((done: number, total: number) => onFitProgress({ model: COLLAB_PROGRESS_MODEL, fits_done: done, fits_total: total }));
     const c = await collabFeatures(ds, split, built.folds, { fit, specs, grid: COLLAB_GRIDS[mode], onFit, searchRows, sampleSeed: deriveSeed(seed, 'collab-sample') });
     if (c.choice.sample) progress.onProgress?.(`collaborative: candidates compared on the ${c.choice.sample.rows} training rows of ${c.choice.sample.users} sampled users (search budget ${searchRows} rows)`);
     const chosen = c.fitted.models.map((m) => m.spec);
-    train = withColumns(train, c.names, c.train);
-    test = withColumns(test, c.names, c.test);
+    train = train.append(c.names, c.train);
+    test = test.append(c.names, c.test);
     fitted = { ...fitted, collab: { fitted: c.fitted, keep: c.names.map((_, j) => j) } };
     collab = { choice: c.choice, specs: chosen, names: c.names, test: c.test };
     timings.collab = (performance.now() - t0) / 1000;
@@ -107,8 +104,9 @@ export async function prepareFeatures(
   timings.selection = (performance.now() - t0) / 1000;
   const keep = pruning.keep;
   return {
-    train: selectColumns(train, keep),
-    test: selectColumns(test, keep),
+    // Compacted in place: the tables before selection are not used after this.
+    train: train.keepInPlace(keep),
+    test: test.keepInPlace(keep),
     fitted: restrict(fitted, keep),
     index: built.index,
     catalogue: train.nFeatures,
