@@ -5,7 +5,7 @@ import { buildFeatures, featuresForPairs, servingContext } from '../../ts/src/fe
 import type { Pair } from '../../ts/src/features/context.js';
 import { Rng } from '../../ts/src/data/rng.js';
 import { loadDataset } from '../../ts/src/pipeline/dataset.js';
-import { applyPreprocessing, fitPreprocessing } from '../../ts/src/pipeline/preprocess.js';
+import { applyPreprocessing, columnMedians, fitPreprocessing, selectKth, withPreprocessedInPlace } from '../../ts/src/pipeline/preprocess.js';
 import { auc } from '../data/auc.js';
 import { tinyDataset } from './tiny.js';
 
@@ -117,5 +117,45 @@ describe('feature pipeline', () => {
     assert.ok(Number.isNaN(test[0]), 'the input is not modified');
     assert.equal(applyPreprocessing([], test, 2), test, 'no step: the matrix itself');
     assert.throws(() => applyPreprocessing(steps, new Float32Array(4), 2), /fitted on 3 features, got 2/);
+  });
+
+  it('selectKth finds the value a sort puts at k (duplicates, -0 and +0, negatives), for every k', () => {
+    const rng = new Rng(7);
+    for (const [n, levels] of [[1, 3], [2, 2], [17, 3], [64, 1000], [200, 5]] as const) {
+      const a = Float32Array.from({ length: n }, () => {
+        const v = rng.int(levels) - Math.floor(levels / 2);
+        return v === 0 && rng.float() < 0.5 ? -0 : v + (levels > 100 ? rng.float() : 0);
+      });
+      const sorted = Float32Array.from(a).sort();
+      for (let k = 0; k < n; k++) assert.ok(Object.is(selectKth(Float32Array.from(a), k), sorted[k]), `n ${n} k ${k}`);
+    }
+  });
+
+  it('column medians equal the sorted middle value of the non-missing cells', () => {
+    const rng = new Rng(3);
+    const [nRows, nFeatures] = [101, 4];
+    const x = Float32Array.from({ length: nRows * nFeatures }, (_, i) => (i >= 3 * nRows || rng.float() < 0.2 ? NaN : Math.fround(rng.normal())));
+    const medians = columnMedians(x, nRows, nFeatures);
+    for (let j = 0; j < nFeatures; j++) {
+      const v = x.subarray(j * nRows, (j + 1) * nRows).filter((a) => !Number.isNaN(a)).sort();
+      assert.equal(medians[j], v.length ? v[v.length >> 1] : 0, `column ${j}`);
+    }
+  });
+
+  it('in-place imputation gives fn the imputed matrix and puts every NaN back, also when fn throws', async () => {
+    const train = Float32Array.from([1, NaN, 5, 9, 2, NaN, 2, 4, NaN, NaN, NaN, NaN]);
+    const steps = fitPreprocessing(['impute-median'], train, 4);
+    const before = Float32Array.from(train);
+    const imputed = applyPreprocessing(steps, train, 4);
+    const seen = await withPreprocessedInPlace(steps, train, 4, async (x) => {
+      assert.equal(x, train, 'no copy');
+      return Array.from(x);
+    });
+    assert.deepEqual(seen, Array.from(imputed));
+    assert.deepEqual(Array.from(train), Array.from(before), 'NaN cells restored');
+    await assert.rejects(withPreprocessedInPlace(steps, train, 4, async () => { throw new Error('engine failed'); }), /engine failed/);
+    assert.deepEqual(Array.from(train), Array.from(before), 'restored after a failure');
+    await assert.rejects(withPreprocessedInPlace(steps, new Float32Array(4), 2, async () => 0), /fitted on 3 features, got 2/);
+    assert.equal(await withPreprocessedInPlace([], train, 4, async (x) => x), train);
   });
 });

@@ -7,7 +7,7 @@
 import type { Dataset, Split } from '../data/schema.js';
 import type { Engine, ModelSpec } from '../engine/types.js';
 import { selectColumns } from '../features/select.js';
-import { applyPreprocessing, fitPreprocessing } from './preprocess.js';
+import { applyPreprocessing, fitPreprocessing, withPreprocessedInPlace } from './preprocess.js';
 import type { FeatureTable } from '../features/table.js';
 import type { Index } from '../features/aggregates.js';
 import { analyzeErrors } from '../report/analysis.js';
@@ -121,7 +121,7 @@ async function withoutGroup(engine: Engine, m: TrainedModel, train: FeatureTable
   const [tr, te] = [selectColumns(train, keep), selectColumns(test, keep)];
   const steps = fitPreprocessing(m.entry.preprocessing, tr.x, tr.nRows);
   const onTree = onFit && ((done: number, total: number) => onFit({ model: m.name, stage: 'refit without collaborative', trees_done: done, trees_total: total }));
-  const model = await engine.fit({ x: applyPreprocessing(steps, tr.x, tr.nRows), nRows: tr.nRows }, tr.y, { kind: m.entry.kind, params: m.grid.best_params } as ModelSpec, singleFitOptions(m.grid, onTree));
+  const model = await withPreprocessedInPlace(steps, tr.x, tr.nRows, (x) => engine.fit({ x, nRows: tr.nRows }, tr.y, { kind: m.entry.kind, params: m.grid.best_params } as ModelSpec, singleFitOptions(m.grid, onTree)));
   const p = model.predict({ x: applyPreprocessing(steps, te.x, te.nRows), nRows: te.nRows });
   return { model: m.name, test_auc: engine.metrics(te.y, p).roc_auc, with_group: m.evaluation.metrics.roc_auc };
 }

@@ -3,7 +3,7 @@ import type { Engine, FitCallOptions, FitOptions, FitProgress, GridProgress, Gri
 import type { FeatureTable } from '../features/table.js';
 import { type Evaluation, evaluate } from './evaluate.js';
 import { FOLDS, gridSize, gridSpec, type KindEntry, KINDS, type Mode } from './kinds.js';
-import { applyPreprocessing, type FittedStep, fitPreprocessing } from './preprocess.js';
+import { applyPreprocessing, type FittedStep, fitPreprocessing, withPreprocessedInPlace } from './preprocess.js';
 import { stratifiedSample } from './sample.js';
 import { deriveSeed } from './seeds.js';
 
@@ -126,7 +126,8 @@ export async function trainAll(engine: Engine, train: FeatureTable, test: Featur
     if (search !== train) {
       opts.onProgress?.(`${entry.name}: refit of the best configuration on all ${train.nRows} rows`);
       const onTree = onFit && ((done: number, total: number) => onFit({ model: entry.name, stage: 'refit', trees_done: done, trees_total: total }));
-      best = await engine.fit(matrix(train), train.y, { kind: entry.kind, params: report.best_params } as ModelSpec, singleFitOptions(report, onTree));
+      const spec = { kind: entry.kind, params: report.best_params } as ModelSpec;
+      best = await withPreprocessedInPlace(preprocessing, train.x, train.nRows, (x) => engine.fit({ x, nRows: train.nRows }, train.y, spec, singleFitOptions(report, onTree)));
     }
     const searchSeconds = (performance.now() - t0) / 1000;
     opts.onProgress?.(`${entry.name}: test evaluation on ${test.nRows} rows, permutation importance on ${perm.nRows}`);
