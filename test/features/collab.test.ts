@@ -10,6 +10,7 @@ import { loadEngine } from '../../ts/src/engine/index.js';
 import { Rng } from '../../ts/src/data/rng.js';
 import { auc } from '../data/auc.js';
 import { tinyDataset } from './tiny.js';
+import { collabSpecs, fittableCollab } from '../../ts/src/pipeline/features.js';
 
 /**
  * A stand-in for the engine's MF (or item kNN) with the same parts: user and item mean offsets damped
@@ -62,6 +63,20 @@ function engineFit(): CollabFit | null {
 }
 
 describe('collaborative feature group', () => {
+  it('item kNN is left out (with the reason) when the training rows rate more movies than the engine caps, and kept at the cap', async () => {
+    const ds = tinyDataset(30, 20, 600, 1, 'genre');
+    const train = Uint32Array.from({ length: 400 }, (_, i) => i);
+    const rated = new Set(Array.from(train, (r) => ds.interactions.movie[r])).size;
+    const specs = collabSpecs(1);
+    assert.deepEqual(fittableCollab(specs, ds, train, rated), { specs, skipped: [] });
+    const over = fittableCollab(specs, ds, train, rated - 1);
+    assert.deepEqual(over.specs.map((s) => s.kind), ['mf']);
+    assert.equal(over.skipped.length, 1);
+    assert.match(over.skipped[0]!.reason, new RegExp(`rate ${rated} distinct movies.*capped at ${rated - 1} items`));
+    const engine = await loadEngine();
+    assert.equal(engine.info().item_knn_max_items, 16384, 'the engine publishes its cap');
+  });
+
   for (const [label, fit] of [['stand-in baseline', baseline], ['engine MF', engineFit()]] as const) {
     it(`NO TARGET LEAKAGE (${label}): with coin-flip labels no out-of-fold collaborative column predicts its row's label`, async (t) => {
       if (!fit) return t.skip('this engine build has no fitCollab');

@@ -49,11 +49,14 @@ pub struct EngineInfo {
     pub models: Vec<&'static str>,
     /// Collaborative kinds (fitted on user/item/value triples).
     pub collab_models: Vec<&'static str>,
+    /// The largest catalogue (distinct items in the training ratings) `item_knn` fits: its dense item x
+    /// item similarity matrix is capped at 2^28 entries (1 GiB). Larger catalogues get `INVALID_PARAM`.
+    pub item_knn_max_items: u64,
 }
 
 /// The engine's version and format, for diagnostics (`moviepref info`).
 pub fn engine_info_json() -> String {
-    let info = EngineInfo { engine: "moviepref", version: env!("CARGO_PKG_VERSION"), model_format: FORMAT_VERSION, models: ModelSpec::kinds(), collab_models: CollabSpec::kinds() };
+    let info = EngineInfo { engine: "moviepref", version: env!("CARGO_PKG_VERSION"), model_format: FORMAT_VERSION, models: ModelSpec::kinds(), collab_models: CollabSpec::kinds(), item_knn_max_items: mp_collab::MAX_ITEMS };
     serde_json::to_string(&info).unwrap_or_default()
 }
 

@@ -9,8 +9,10 @@ use crate::KnnParams;
 use mp_core::{Control, Error, Observer, Result};
 use serde::{Deserialize, Serialize};
 
-/// Most similarity entries (n_items²) a model may hold: 2^28 f32 = 1 GiB, i.e. 16,384 items.
+/// Most similarity entries (n_items²) a model may hold: 2^28 f32 = 1 GiB, i.e. [`MAX_ITEMS`] items.
 pub const MAX_SIMILARITY_ENTRIES: u64 = 1 << 28;
+/// The largest catalogue an item kNN model fits: √[`MAX_SIMILARITY_ENTRIES`] = 16,384 items.
+pub const MAX_ITEMS: u64 = 1 << 14;
 
 /// Columns of [`KnnModel::parts`].
 pub const KNN_PARTS: &[&str] = &["score", "baseline", "neighbours", "similarity_mass", "known_user", "known_item"];

@@ -15,7 +15,7 @@ pub mod planted;
 pub mod ratings;
 
 pub use implicit::{ImplicitModel, ImplicitParams, IMPLICIT_PARTS};
-pub use knn::{KnnModel, KNN_PARTS, MAX_SIMILARITY_ENTRIES};
+pub use knn::{KnnModel, KNN_PARTS, MAX_ITEMS, MAX_SIMILARITY_ENTRIES};
 pub use knn_params::KnnParams;
 pub use mf::{MfModel, MF_PARTS};
 pub use mf_params::MfParams;

@@ -1,7 +1,7 @@
 //! Item kNN with baselines: equals a brute-force reference, beats the baseline on planted data, cold
 //! start, determinism, the catalogue cap and coded errors.
 use mp_collab::planted::planted;
-use mp_collab::{KnnModel, KnnParams, Ratings, KNN_PARTS};
+use mp_collab::{KnnModel, KnnParams, Ratings, KNN_PARTS, MAX_ITEMS, MAX_SIMILARITY_ENTRIES};
 use mp_core::{ErrorCode, NoopObserver};
 use std::collections::BTreeMap;
 
@@ -123,7 +123,8 @@ fn deterministic_at_one_and_two_threads() {
 
 #[test]
 fn catalogues_over_the_cap_and_bad_params_are_refused() {
-    let n = 16_385;
+    assert_eq!(MAX_ITEMS * MAX_ITEMS, MAX_SIMILARITY_ENTRIES, "the published item cap is the entry cap's square root");
+    let n = MAX_ITEMS as i32 + 1;
     let items: Vec<i32> = (0..n).collect();
     let r = Ratings::new(&vec![1; n as usize], &items, &vec![1.0; n as usize]).unwrap();
     let e = KnnModel::fit(&r, &KnnParams::default(), &mut NoopObserver).unwrap_err();

@@ -37,7 +37,7 @@ export interface PreparedFeatures {
   pruning: Pruning;
   pca: PcaSummary;
   /** The collaborative group before selection: the search (target and each model's parameters), the chosen specs and every column on the test rows (null without collaborative models). */
-  collab: { choice: CollabChoice; specs: CollabSpec[]; names: string[]; test: Float32Array } | null;
+  collab: { choice: CollabChoice; specs: CollabSpec[]; skipped: CollabSkipped[]; names: string[]; test: Float32Array } | null;
 }
 
 /** The engine's fitCollab bound to it, or null when this engine has no collaborative models. */
@@ -52,6 +52,26 @@ export function collabSpecs(seed: number): CollabSpec[] {
     { kind: 'mf', params: { seed: deriveSeed(seed, 'collab') } },
     { kind: 'item_knn', params: {} },
   ];
+}
+
+/** A collaborative model left out of the group, and why. */
+export interface CollabSkipped {
+  kind: CollabSpec['kind'];
+  reason: string;
+}
+
+/**
+ * The specs the engine can fit on the training rows: item kNN keeps a dense item x item similarity
+ * matrix and the engine caps its catalogue (`itemKnnMaxItems`, from engine info); past it, kNN is left
+ * out of the group (with the reason, for the report) instead of failing the run at its first fit.
+ */
+export function fittableCollab(specs: CollabSpec[], ds: Dataset, train: Uint32Array, itemKnnMaxItems: number): { specs: CollabSpec[]; skipped: CollabSkipped[] } {
+  if (!specs.some((s) => s.kind === 'item_knn')) return { specs, skipped: [] };
+  const seen = new Set<number>();
+  for (const r of train) seen.add(ds.interactions.movie[r] as number);
+  if (seen.size <= itemKnnMaxItems) return { specs, skipped: [] };
+  const reason = `the training rows rate ${seen.size.toLocaleString('en')} distinct movies; item kNN's dense similarity matrix is capped at ${itemKnnMaxItems.toLocaleString('en')} items (engine limit, ${((seen.size ** 2 * 4) / 2 ** 30).toFixed(1)} GiB needed)`;
+  return { specs: specs.filter((s) => s.kind !== 'item_knn'), skipped: [{ kind: 'item_knn', reason }] };
 }
 
 /** How many columns the collaborative group of `specs` adds (collab.ts COLLAB_PARTS). */
@@ -76,7 +96,8 @@ export async function prepareFeatures(
   let t0 = performance.now();
   progress.onProgress?.(`features: out-of-fold aggregates on ${split.train.length} training rows`);
   const fit = collabFitOf(engine);
-  const specs = collabSpecs(seed);
+  const { specs, skipped } = fit && engine ? fittableCollab(collabSpecs(seed), ds, split.train, engine.info().item_knn_max_items) : { specs: collabSpecs(seed), skipped: [] };
+  for (const s of skipped) progress.onProgress?.(`collaborative: ${s.kind} left out: ${s.reason}`);
   // The matrices get room for the collaborative columns, appended below without copying them (at 10M
   // interactions a copy of the training matrix is ~2.4 GB).
   const built = buildFeatures(ds, split, { seed: deriveSeed(seed, 'feature-folds'), spareColumns: fit ? collabColumnCount(specs) : 0 });
@@ -94,7 +115,7 @@ export async function prepareFeatures(
     train = train.append(c.names, c.train);
     test = test.append(c.names, c.test);
     fitted = { ...fitted, collab: { fitted: c.fitted, keep: c.names.map((_, j) => j) } };
-    collab = { choice: c.choice, specs: chosen, names: c.names, test: c.test };
+    collab = { choice: c.choice, specs: chosen, skipped, names: c.names, test: c.test };
     timings.collab = (performance.now() - t0) / 1000;
   }
   t0 = performance.now();

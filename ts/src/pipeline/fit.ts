@@ -104,7 +104,7 @@ function collabReport(ds: Dataset, c: NonNullable<PreparedFeatures['collab']>, t
   });
   const columns = test.names.filter((name) => c.names.includes(name));
   const importance_share = Object.fromEntries(trained.map((m) => [m.name, test.names.reduce((s, name, j) => s + (c.names.includes(name) ? (m.importance[j] ?? 0) : 0), 0)]));
-  return { target: c.choice.target, cv_auc: c.choice.cv_auc, search: c.choice.search, search_sample: c.choice.sample, baselines, columns, importance_share, without: null };
+  return { target: c.choice.target, cv_auc: c.choice.cv_auc, search: c.choice.search, search_sample: c.choice.sample, skipped: c.skipped, baselines, columns, importance_share, without: null };
 }
 
 /** One progress line per collaborative model: the chosen configuration and its out-of-fold AUC. */

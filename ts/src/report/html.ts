@@ -48,6 +48,7 @@ function collabSection(r: RunReport): string {
   return `<p>Matrix factorization fitted on <b>${esc(c.target)}</b>; chosen parameters: ${chosen}. Target and parameters of each model are chosen by out-of-fold AUC ` +
     `(score vs liked) on the training rows only, over the grid below (ties: the earlier candidate). ` +
     `Training rows get out-of-fold scores (the feature folds); test rows and serving the model fitted on all training rows. Kept columns: ${c.columns.map(esc).join(', ') || 'none'}.</p>` +
+    (c.skipped ?? []).map((s) => `<p>${esc(s.kind)} left out of the group: ${esc(s.reason)}.</p>`).join('') +
     searchTable(c) +
     `<table><tr><th>model</th><th>test AUC</th><th>importance share of the collaborative columns</th></tr>${share}${base}</table>` +
     (c.without ? `<p>${esc(c.without.model)} refit without the collaborative columns: test AUC ${f(c.without.test_auc)} (with them: ${f(c.without.with_group)}).</p>` : '');

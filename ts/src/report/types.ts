@@ -67,6 +67,8 @@ export interface CollabReport {
   search: CollabSearch[];
   /** The users and rows the candidates were compared on when the training rows exceeded the search budget (null: every training row). */
   search_sample: CollabSample | null;
+  /** Collaborative models left out of the group and why (e.g. item kNN past the engine's catalogue cap). */
+  skipped?: { kind: string; reason: string }[];
   baselines: CollabBaseline[];
   /** Kept collaborative columns. */
   columns: string[];

@@ -282,7 +282,12 @@ export type EngineInfo = { engine: string, version: string, model_format: number
 /**
  * Collaborative kinds (fitted on user/item/value triples).
  */
-collab_models: Array<string>, };
+collab_models: Array<string>, 
+/**
+ * The largest catalogue (distinct items in the training ratings) `item_knn` fits: its dense item x
+ * item similarity matrix is capped at 2^28 entries (1 GiB). Larger catalogues get `INVALID_PARAM`.
+ */
+item_knn_max_items: number, };
 
 /**
  * How configurations are compared, all computed on each held-out fold.
