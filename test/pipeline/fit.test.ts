@@ -59,6 +59,7 @@ describe('fitPipeline (in memory)', async () => {
     const best = p.training.report.models.find((m) => m.name === p.training.report.best_model)!;
     assert.equal(c.without?.model, best.name);
     assert.equal(c.without?.with_group, best.test.roc_auc);
+    assert.equal(c.without?.rows, p.training.split.train.length, 'within the search budget: refit on every training row');
     assert.ok(c.without!.test_auc > 0.5 && c.without!.test_auc <= 1, `without the group: ${c.without!.test_auc}`);
     assert.deepEqual(manifest.features.collab?.models.map((m) => m.file), ['collab/mf.mpc', 'collab/item_knn.mpc']);
     assert.match(manifest.files['collab/item_knn.mpc'] ?? '', /^[0-9a-f]{64}$/);

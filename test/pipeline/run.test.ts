@@ -81,7 +81,13 @@ describe('runPipeline (demo grids, in-memory data)', async () => {
 
 describe('runPipeline on a table larger than the search cap', async () => {
   const dataset = tinyDataset(150, 80, 5000, 12, 'genre');
-  const r = await runPipeline({ mode: 'demo', seed: 4, source: { kind: 'memory', dataset }, split: 'random', testFraction: 0.2, out: join(tmp, 'capped'), engine: loadEngine('native'), searchRows: 1000 });
+  // Every single fit's row count (grid searches are separate calls).
+  const fitRows: number[] = [];
+  const native = loadEngine('native');
+  const engine = new Proxy(native, {
+    get: (t, k) => (k === 'fit' ? (x: { nRows: number }, ...rest: unknown[]) => (fitRows.push(x.nRows), (t.fit as (...a: unknown[]) => unknown).call(t, x, ...rest)) : Reflect.get(t, k)),
+  });
+  const r = await runPipeline({ mode: 'demo', seed: 4, source: { kind: 'memory', dataset }, split: 'random', testFraction: 0.2, out: join(tmp, 'capped'), engine, searchRows: 1000 });
 
   it('searches on a stratified subsample and reports it; the best configuration is refit', () => {
     for (const m of r.report.models) {
@@ -91,6 +97,15 @@ describe('runPipeline on a table larger than the search cap', async () => {
     const gbt = r.trained.find((m) => m.entry.kind === 'gbt')!;
     // The saved model is the refit with the best configuration's parameters.
     assert.deepEqual(gbt.model.info.params, gbt.grid.best_params);
+  });
+
+  it('measures what the collaborative group adds on the search sample: both fits on its rows, not a second refit on all', () => {
+    const w = r.report.collab?.without;
+    assert.ok(w, 'the best model has collaborative columns');
+    assert.equal(w.rows, 1000);
+    assert.ok(w.test_auc > 0.5 && w.with_group > 0.5, JSON.stringify(w));
+    assert.deepEqual(fitRows.filter((n) => n === r.report.split.train).length, r.report.models.length, 'one refit on all rows per model, none for the diagnostic');
+    assert.equal(fitRows.filter((n) => n === 1000).length, 2, 'with and without the group on the sample');
   });
 });
 

@@ -20,7 +20,7 @@ import type { CollabSearch } from '../features/collab-search.js';
 import { FOLDS, type KindEntry, type Mode } from './kinds.js';
 import { deriveSeed } from './seeds.js';
 import { FittedPipeline } from './serving.js';
-import { type FitProgressEvent, SEARCH_ROWS, singleFitOptions, type SearchKind, type TrainedModel, trainAll } from './train.js';
+import { type FitProgressEvent, SEARCH_ROWS, searchTable, singleFitOptions, type SearchKind, type TrainedModel, trainAll } from './train.js';
 
 export interface FitOptions {
   mode: Mode;
@@ -114,16 +114,26 @@ function collabChoiceLine(s: CollabSearch): string {
   return `collaborative ${s.kind}: ${['target ' + c.target, ...params].join(', ')} (out-of-fold AUC ${c.cv_auc.toFixed(4)}, best of ${s.candidates.length})`;
 }
 
-/** What the group adds to `m`: the same configuration refit on the training table without the collaborative columns, scored on the test rows. */
-async function withoutGroup(engine: Engine, m: TrainedModel, train: FeatureTable, test: FeatureTable, group: string[], onFit?: (e: FitProgressEvent) => void): Promise<CollabReport['without']> {
+/**
+ * What the group adds to `m`: its configuration refit on the training table without the collaborative
+ * columns, scored on the test rows next to the model with them. Within the search budget: past
+ * `searchRows` training rows both are fitted on the search's sample (a diagnostic; at 10M interactions a
+ * second refit on all rows cost as much as the model's own), so `with_group` is then the sample fit's AUC.
+ */
+async function withoutGroup(engine: Engine, m: TrainedModel, train: FeatureTable, test: FeatureTable, group: string[], seed: number, searchRows: number, onFit?: (e: FitProgressEvent) => void): Promise<CollabReport['without']> {
   const keep = train.names.map((_, j) => j).filter((j) => !group.includes(train.names[j] as string));
   if (keep.length === train.nFeatures || keep.length === 0) return null;
-  const [tr, te] = [selectColumns(train, keep), selectColumns(test, keep)];
-  const steps = fitPreprocessing(m.entry.preprocessing, tr.x, tr.nRows);
-  const onTree = onFit && ((done: number, total: number) => onFit({ model: m.name, stage: 'refit without collaborative', trees_done: done, trees_total: total }));
-  const model = await withPreprocessedInPlace(steps, tr.x, tr.nRows, (x) => engine.fit({ x, nRows: tr.nRows }, tr.y, { kind: m.entry.kind, params: m.grid.best_params } as ModelSpec, singleFitOptions(m.grid, onTree)));
-  const p = model.predict({ x: applyPreprocessing(steps, te.x, te.nRows), nRows: te.nRows });
-  return { model: m.name, test_auc: engine.metrics(te.y, p).roc_auc, with_group: m.evaluation.metrics.roc_auc };
+  const rows = searchTable(train, seed, searchRows);
+  const spec = { kind: m.entry.kind, params: m.grid.best_params } as ModelSpec;
+  const fitAndScore = async (tr: FeatureTable, te: FeatureTable, stage: string): Promise<number> => {
+    const steps = fitPreprocessing(m.entry.preprocessing, tr.x, tr.nRows);
+    const onTree = onFit && ((done: number, total: number) => onFit({ model: m.name, stage, trees_done: done, trees_total: total }));
+    const model = await withPreprocessedInPlace(steps, tr.x, tr.nRows, (x) => engine.fit({ x, nRows: tr.nRows }, tr.y, spec, singleFitOptions(m.grid, onTree)));
+    return engine.metrics(te.y, model.predict({ x: applyPreprocessing(steps, te.x, te.nRows), nRows: te.nRows })).roc_auc;
+  };
+  const test_auc = await fitAndScore(selectColumns(rows, keep), selectColumns(test, keep), 'refit without collaborative');
+  const with_group = rows === train ? m.evaluation.metrics.roc_auc : await fitAndScore(rows, test, 'refit with collaborative, sample');
+  return { model: m.name, test_auc, with_group, rows: rows.nRows };
 }
 
 export async function fitPipeline(ds: Dataset, o: FitOptions): Promise<FitResult> {
@@ -144,8 +154,9 @@ export async function fitPipeline(ds: Dataset, o: FitOptions): Promise<FitResult
   const collab = f.collab ? collabReport(ds, f.collab, test, trained) : null;
   if (collab) {
     const t2 = performance.now();
-    log(`${best.name}: refit without the collaborative columns on ${train.nRows} rows`);
-    collab.without = await withoutGroup(o.engine, best, train, test, f.collab!.names, o.onFitProgress);
+    const sampled = train.nRows > (o.searchRows ?? SEARCH_ROWS);
+    log(sampled ? `${best.name}: with and without the collaborative columns, refit on the search sample of ${o.searchRows ?? SEARCH_ROWS} rows` : `${best.name}: refit without the collaborative columns on ${train.nRows} rows`);
+    collab.without = await withoutGroup(o.engine, best, train, test, f.collab!.names, o.seed, o.searchRows ?? SEARCH_ROWS, o.onFitProgress);
     timings.without_collab = (performance.now() - t2) / 1000;
     if (collab.without) log(`${best.name} without the collaborative columns: test AUC ${collab.without.test_auc.toFixed(4)} (with: ${collab.without.with_group.toFixed(4)})`);
   }

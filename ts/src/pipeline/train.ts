@@ -105,11 +105,16 @@ export function refitOptions(report: GridReport): FitOptions | undefined {
   return { validation: { fraction: es.validation_fraction, seed: es.validation_seed } };
 }
 
+/** The rows every search works on: `train` itself when it fits the budget, else its stratified seeded sample of `searchRows` (default SEARCH_ROWS) rows. */
+export function searchTable(train: FeatureTable, seed: number, searchRows: number = SEARCH_ROWS): FeatureTable {
+  const rows = stratifiedSample(train.y, searchRows, deriveSeed(seed, 'search-rows'));
+  return rows.length < train.nRows ? train.take(rows) : train;
+}
+
 export async function trainAll(engine: Engine, train: FeatureTable, test: FeatureTable, opts: TrainOptions): Promise<TrainedModel[]> {
   const out: TrainedModel[] = [];
   const folds = FOLDS[opts.mode];
-  const searchRows = stratifiedSample(train.y, opts.searchRows ?? SEARCH_ROWS, deriveSeed(opts.seed, 'search-rows'));
-  const search = searchRows.length < train.nRows ? train.take(searchRows) : train;
+  const search = searchTable(train, opts.seed, opts.searchRows);
   const permRows = stratifiedSample(test.y, PERMUTATION_ROWS, deriveSeed(opts.seed, 'permutation-rows'));
   const perm = permRows.length < test.nRows ? test.take(permRows) : test;
   for (const entry of opts.kinds ?? KINDS) {

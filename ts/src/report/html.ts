@@ -51,7 +51,7 @@ function collabSection(r: RunReport): string {
     (c.skipped ?? []).map((s) => `<p>${esc(s.kind)} left out of the group: ${esc(s.reason)}.</p>`).join('') +
     searchTable(c) +
     `<table><tr><th>model</th><th>test AUC</th><th>importance share of the collaborative columns</th></tr>${share}${base}</table>` +
-    (c.without ? `<p>${esc(c.without.model)} refit without the collaborative columns: test AUC ${f(c.without.test_auc)} (with them: ${f(c.without.with_group)}).</p>` : '');
+    (c.without ? `<p>${esc(c.without.model)} refit without the collaborative columns${c.without.rows !== undefined && c.without.rows < r.split.train ? ` (both fits on the search sample of ${c.without.rows} training rows)` : ''}: test AUC ${f(c.without.test_auc)} (with them: ${f(c.without.with_group)}).</p>` : '');
 }
 
 function charts(r: RunReport): string {

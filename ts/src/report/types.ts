@@ -74,8 +74,12 @@ export interface CollabReport {
   columns: string[];
   /** Per model: share of its native importance on the collaborative columns. */
   importance_share: Record<string, number>;
-  /** The best model's configuration refit without the collaborative columns (null when none was kept). */
-  without: { model: string; test_auc: number; with_group: number } | null;
+  /**
+   * The best model's configuration refit without the collaborative columns (null when none was kept): on
+   * all training rows, or, past the search budget, with and without the columns on the search sample
+   * (`rows`; `with_group` is then that sample fit's test AUC, not the model's).
+   */
+  without: { model: string; test_auc: number; with_group: number; rows?: number } | null;
 }
 
 export interface RunReport {
