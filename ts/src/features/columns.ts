@@ -3,7 +3,7 @@
  * from the training rows only (out-of-fold for training rows), see aggregates.ts.
  */
 import type { Categorical, Dataset } from '../data/schema.js';
-import { ageBucket, type Context, HOUR_BUCKETS, hourBucket, overGenres, type Pair, popcount, rate } from './context.js';
+import { ageBucket, type Context, HOUR_BUCKETS, hourBucket, meanGenreLift, meanGenreShare, type Pair, popcount, rate } from './context.js';
 
 export type FeatureGroup = 'user' | 'movie' | 'interaction' | 'demographic' | 'context';
 
@@ -33,16 +33,6 @@ const userRating = (c: Context, u: number) => rate(c.users.rating[u]!, c.users.r
 const movieRating = (c: Context, m: number) => rate(c.movies.rating[m]!, c.movies.rated[m]!, c.priorRating);
 const std = (s: number, s2: number, n: number) => (n >= 2 ? Math.sqrt(Math.max(0, s2 / n - (s / n) ** 2)) : NaN_);
 const qualityPref = (c: Context, u: number) => div(c.users.imdb[u]!, c.users.imdbCount[u]!);
-const topGenre = (c: Context, u: number) => {
-  let best = -1;
-  let bestCount = 0;
-  for (let g = 0; g < c.G; g++) {
-    const v = c.users.genreCount[u * c.G + g]!;
-    if (v > bestCount) [best, bestCount] = [g, v];
-  }
-  return best;
-};
-
 const USER: FeatureDef[] = [
   fu('user_engagement', 'user', 'log(1 + interactions of the user)', (c, u) => Math.log1p(c.users.count[u]!)),
   fu('user_like_rate', 'user', "smoothed share of the user's interactions that were liked", (c, u) => userLike(c, u)),
@@ -64,7 +54,7 @@ const USER: FeatureDef[] = [
     return h / Math.log(c.G);
   }),
   fu('user_top_genre_share', 'user', 'share of the user’s watches in their favorite (most watched) genre', (c, u) => {
-    const g = topGenre(c, u);
+    const g = c.topGenre[u]!;
     return g < 0 ? NaN_ : div(c.users.genreCount[u * c.G + g]!, c.users.count[u]!);
   }),
 ];
@@ -98,20 +88,19 @@ const INTERACTION: FeatureDef[] = [
     return fav === 0 ? NaN_ : div(popcount(fav & mask), popcount(mask));
   }),
   f('genre_affinity', 'interaction', 'user’s smoothed like rate on the movie’s genres minus their overall like rate', (c, p) => {
-    const base = userLike(c, p.u);
-    return overGenres(c.ds.movies.genres[p.m]!, c.G, (g) => rate(c.users.genreLikes[p.u * c.G + g]!, c.users.genreCount[p.u * c.G + g]!, base) - base);
+    return meanGenreLift(c.ds.movies.genres[p.m]!, c.G, c.users.genreLikes, c.users.genreCount, p.u * c.G, userLike(c, p.u));
   }),
   f('genre_watch_share', 'interaction', 'share of the user’s watches in the movie’s genres', (c, p) =>
-    overGenres(c.ds.movies.genres[p.m]!, c.G, (g) => div(c.users.genreCount[p.u * c.G + g]!, c.users.count[p.u]!)),
+    meanGenreShare(c.ds.movies.genres[p.m]!, c.G, c.users.genreCount, p.u * c.G, c.users.count[p.u]!),
   ),
   f('top_genre_match', 'interaction', '1 if the movie has the user’s most watched genre', (c, p) => {
-    const g = topGenre(c, p.u);
+    const g = c.topGenre[p.u]!;
     return g < 0 ? NaN_ : (c.ds.movies.genres[p.m]! >>> g) & 1;
   }),
   f('age_genre_affinity', 'interaction', 'like rate of the user’s age band on the movie’s genres, minus the global rate', (c, p) => {
     const ab = ageBucket(c.ds.users.age[p.u]!);
     if (ab < 0) return NaN_;
-    return overGenres(c.ds.movies.genres[p.m]!, c.G, (g) => rate(c.cross.ageGenreLikes[ab * c.G + g]!, c.cross.ageGenreCount[ab * c.G + g]!, c.priorLike) - c.priorLike);
+    return meanGenreLift(c.ds.movies.genres[p.m]!, c.G, c.cross.ageGenreLikes, c.cross.ageGenreCount, ab * c.G, c.priorLike);
   }),
   f('subscription_content_match', 'interaction', 'like rate of the user’s subscription tier on the movie’s budget tier, minus the global rate', (c, p) => {
     const s = c.ds.users.subscription.codes[p.u]!;
@@ -123,7 +112,7 @@ const INTERACTION: FeatureDef[] = [
   f('time_genre_affinity', 'interaction', 'like rate of the movie’s genres at this time of day, minus the global rate', (c, p) => {
     const hb = hourBucket(p.hour);
     if (hb < 0) return NaN_;
-    return overGenres(c.ds.movies.genres[p.m]!, c.G, (g) => rate(c.cross.hourGenreLikes[hb * c.G + g]!, c.cross.hourGenreCount[hb * c.G + g]!, c.priorLike) - c.priorLike);
+    return meanGenreLift(c.ds.movies.genres[p.m]!, c.G, c.cross.hourGenreLikes, c.cross.hourGenreCount, hb * c.G, c.priorLike);
   }),
   f('time_pref_alignment', 'interaction', 'share of the user’s viewing in this time-of-day band', (c, p) => {
     const hb = hourBucket(p.hour);

@@ -28,6 +28,8 @@ export interface Context {
   activeUsers: number;
   /** Days covered by the statistics' window (for the viral coefficient). */
   windowDays: number;
+  /** Each user's most watched genre (lowest index on ties, -1 with none), computed once per context. */
+  topGenre: Int16Array;
 }
 
 export function makeContext(ds: Dataset, s: SumsPair, windowDays: number): Context {
@@ -42,6 +44,17 @@ export function makeContext(ds: Dataset, s: SumsPair, windowDays: number): Conte
     if ((s.users.count[u] as number) > 0) active++;
   }
   const total = s.cross.total[0] as number;
+  const G = ds.genres.length;
+  const topGenre = new Int16Array(ds.users.n);
+  for (let u = 0; u < ds.users.n; u++) {
+    let best = -1;
+    let bestCount = 0;
+    for (let g = 0; g < G; g++) {
+      const v = s.users.genreCount[u * G + g] as number;
+      if (v > bestCount) [best, bestCount] = [g, v];
+    }
+    topGenre[u] = best;
+  }
   return {
     ds,
     users: s.users,
@@ -52,6 +65,7 @@ export function makeContext(ds: Dataset, s: SumsPair, windowDays: number): Conte
     priorRating: rated > 0 ? rating / rated : 3,
     activeUsers: Math.max(1, active),
     windowDays: Math.max(30, windowDays),
+    topGenre,
   };
 }
 
@@ -60,13 +74,31 @@ export function rate(hits: number, n: number, prior: number, k = SMOOTHING): num
   return (hits + k * prior) / (n + k);
 }
 
-/** Mean of `f(g)` over the genres in `mask` (NaN when the movie has none). */
-export function overGenres(mask: number, G: number, f: (g: number) => number): number {
+/** The genre bits of `mask` below G (lowest first when walked with `b &= b - 1`). */
+const genreBits = (mask: number, G: number) => (G >= 32 ? mask : mask & ((1 << G) - 1));
+
+/**
+ * Mean over the genres in `mask` of the smoothed rate `rate(likes[at + g], counts[at + g], base) - base`
+ * (a genre's lift over `base`); NaN when the movie has none. Genres are summed lowest first. A plain
+ * loop, not a callback: it runs once per feature value, millions of times per column.
+ */
+export function meanGenreLift(mask: number, G: number, likes: Float64Array, counts: Float64Array, at: number, base: number): number {
   let sum = 0;
   let n = 0;
-  // The set bits below G, lowest first (the same order as a scan of g = 0..G-1).
-  for (let b = G >= 32 ? mask : mask & ((1 << G) - 1); b !== 0; b &= b - 1) {
-    sum += f(31 - Math.clz32(b & -b));
+  for (let b = genreBits(mask, G); b !== 0; b &= b - 1) {
+    const i = at + 31 - Math.clz32(b & -b);
+    sum += rate(likes[i] as number, counts[i] as number, base) - base;
+    n++;
+  }
+  return n > 0 ? sum / n : Number.NaN;
+}
+
+/** Mean over the genres in `mask` of `counts[at + g] / total` (NaN terms when total <= 0); NaN when the movie has none. */
+export function meanGenreShare(mask: number, G: number, counts: Float64Array, at: number, total: number): number {
+  let sum = 0;
+  let n = 0;
+  for (let b = genreBits(mask, G); b !== 0; b &= b - 1) {
+    sum += total > 0 ? (counts[at + 31 - Math.clz32(b & -b)] as number) / total : Number.NaN;
     n++;
   }
   return n > 0 ? sum / n : Number.NaN;
